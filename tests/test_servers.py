@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import openai
 import pytest
@@ -19,6 +20,7 @@ from tests.fakes.openai_server import (
     stall_mid_stream,
     status,
 )
+from tests.llama_launch import gemma3_prompt
 from tests.servers import ChromaServer, LlamaServer, free_port
 
 MESSAGES = [
@@ -267,6 +269,7 @@ def test_free_port_is_bindable() -> None:
 # --------------------------------------------------------------------------- real servers
 
 
+@pytest.mark.slow
 def test_llama_server_streams_a_chat_completion(llama_server: LlamaServer) -> None:
     client = openai.OpenAI(base_url=llama_server.base_url, api_key="none", timeout=120, max_retries=0)
     assert llama_server.model in [m.id for m in client.models.list()]
@@ -279,8 +282,30 @@ def test_llama_server_streams_a_chat_completion(llama_server: LlamaServer) -> No
     )
     text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
     assert text.strip()
+    other = client.chat.completions.create(
+        model="any-model-name", messages=[{"role": "user", "content": "Hello"}], max_tokens=8, temperature=0.0
+    )
+    assert other.choices[0].message.content is not None
 
 
+def test_gemma3_prompt_keeps_the_system_message() -> None:
+    prompt = gemma3_prompt(
+        [
+            {"role": "system", "content": "Use the context."},
+            {"role": "user", "content": "Q1"},
+            {"role": "assistant", "content": "A1"},
+            {"role": "user", "content": "Q2"},
+        ]
+    )
+    assert prompt == (
+        "<start_of_turn>user\nUse the context.\n\nQ1<end_of_turn>\n"
+        "<start_of_turn>model\nA1<end_of_turn>\n"
+        "<start_of_turn>user\nQ2<end_of_turn>\n"
+        "<start_of_turn>model\n"
+    )
+
+
+@pytest.mark.slow
 def test_chroma_server_adds_and_queries_with_explicit_embeddings(chroma_server: ChromaServer) -> None:
     import chromadb
     from chromadb.config import Settings as ChromaSettings

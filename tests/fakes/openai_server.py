@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import socket
-import struct
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Sequence, Union
+from typing import Any
 
 __all__ = [
     "ScriptedOpenAI",
@@ -35,7 +35,7 @@ __all__ = [
     "split_chunks",
 ]
 
-TextSource = Union[str, Callable[["RecordedRequest"], str]]
+TextSource = str | Callable[["RecordedRequest"], str]
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Step:
     after_chunks: int = 0
     chunks: int = 4
     message: str = ""
-    then: "Step | None" = None
+    then: Step | None = None
 
 
 def reply(text: TextSource = "OK", chunks: int = 4) -> Step:
@@ -157,7 +157,7 @@ class _Dropped(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -223,13 +223,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def _drop(self) -> None:
-        """Reset the connection (RST) so the client sees an abrupt disconnect."""
+        """Close the connection now, whatever was sent (the client sees a broken response)."""
         try:
             self.wfile.flush()
-        except OSError:
-            pass
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
         self.close_connection = True
@@ -411,9 +408,7 @@ def _completion(completion_id: str, model: str, text: str, request: RecordedRequ
 def _chunk(
     completion_id: str, model: str, delta: dict[str, Any] | None, finish_reason: str | None = None
 ) -> dict[str, Any]:
-    choices = [] if delta is None else [
-        {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
-    ]
+    choices = [] if delta is None else [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]
     return {
         "id": completion_id,
         "object": "chat.completion.chunk",
@@ -426,7 +421,7 @@ def _chunk(
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    owner: "ScriptedOpenAI"
+    owner: ScriptedOpenAI
 
 
 class ScriptedOpenAI:
@@ -447,7 +442,7 @@ class ScriptedOpenAI:
 
     # -- lifecycle
 
-    def start(self) -> "ScriptedOpenAI":
+    def start(self) -> ScriptedOpenAI:
         """Bind a free loopback port and serve in a background thread."""
         if self._server is not None:
             return self
@@ -470,7 +465,7 @@ class ScriptedOpenAI:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "ScriptedOpenAI":
+    def __enter__(self) -> ScriptedOpenAI:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
