@@ -1,0 +1,270 @@
+"""The Chatbot: condense a follow-up, retrieve hybrid passages, answer with verified citations."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from operator import itemgetter
+from typing import Any
+
+from rag.citations import verify
+from rag.errors import GenerationError, InputError
+from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates
+from rag.followup import Message, condense
+from rag.question import QuestionInfo, analyse
+from rag.retrieval import Hit, HybridRetriever, HybridSearcher
+from rag.settings import Settings, load_settings
+from rag.store import Store
+from rag.types import Answer, Delta, Passage
+
+log = logging.getLogger(__name__)
+
+NOT_IN_ARTICLE = "The article doesn't say."
+
+
+class Chatbot:
+    """Ask questions about the ingested articles.
+
+    >>> bot = Chatbot(Settings(chroma_dir="/tmp/demo-store"))        # doctest: +SKIP
+    >>> ans = bot.ask("Which newspaper broke the news?")              # doctest: +SKIP
+    >>> ans.text, [c.quote for c in ans.citations]                    # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.generator_name = self.settings.resolved_llm()
+        self.store = Store(self.settings)
+        from rag.embeddings import get_embeddings
+
+        self.embeddings = get_embeddings(
+            self.settings.embedding_model, self.settings.openai_api_key, self.settings.openai_base_url
+        )
+        self.searcher = HybridSearcher(self.store, self.embeddings)
+        self.retriever = HybridRetriever(searcher=self.searcher, k=self.settings.top_k)
+        self.extractive = ExtractiveAnswerer(encode=self.embeddings.embed_documents, idf=self._idf)
+        self.llm: Any = None
+        if self.generator_name.startswith("openai:"):
+            from rag.generate import OpenAIGenerator
+
+            self.llm = OpenAIGenerator(self.settings, self.generator_name.split(":", 1)[1])
+        self._chain: Any = None
+
+    # -- public API ---------------------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Message] | None = None) -> Answer:
+        """Answer one question (with earlier turns as ``history``)."""
+        final: Answer | None = None
+        for event in self.stream(question, history):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: Sequence[Message] | None = None) -> Iterator[Delta | Answer]:
+        """Text deltas as the answer is produced, then the final Answer."""
+        t0 = time.perf_counter()
+        question = self._check_question(question)
+        standalone, context = self.condense(question, history or [])
+        hits = self.searcher.search(standalone, self.settings.top_k)
+        info = analyse(standalone, context)
+        if self.llm is None:
+            answer = self._extractive(question, standalone, info, hits)
+            for part in re.split(r"(?<=\]) ", answer.text):
+                yield Delta(part + " ")
+        else:
+            answer = yield from self._generate(question, standalone, info, hits)
+        answer.latency_ms = (time.perf_counter() - t0) * 1000
+        yield answer
+
+    @property
+    def chain(self) -> Any:
+        """The same pipeline as a LangChain Runnable: ``{"question", "history"}`` → the JSON contract."""
+        if self._chain is None:
+            from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
+            self._chain = (
+                RunnableLambda(self._condense_step)
+                | RunnablePassthrough.assign(documents=itemgetter("standalone_question") | self.retriever)
+                | RunnableLambda(self._answer_step)
+            )
+        return self._chain
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "generator": self.generator_name,
+            "collection": self.settings.collection,
+            "store": self.settings.store_label(),
+            "chunks": self.store.count(),
+        }
+
+    def document_text(self, source: str) -> str | None:
+        """The whole text of an ingested document (what offsets index)."""
+        from rag.ingest import doc_id
+
+        got = self.store.documents().get(ids=[doc_id(source)], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    # -- steps --------------------------------------------------------------------------------------------------
+    def _check_question(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("the question is empty: type a question about the article")
+        if len(question) > self.settings.max_question_chars:
+            raise InputError(
+                f"the question is {len(question)} characters long; the limit is {self.settings.max_question_chars}"
+            )
+        return question.strip()
+
+    def condense(self, question: str, history: Sequence[Message]) -> tuple[str, list[str]]:
+        """Standalone question and context terms; a model rewrites it when one is configured."""
+        standalone, context = condense(question, history)
+        if self.llm is not None and history and standalone != question:
+            from rag.followup import _turns
+
+            text = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in _turns(history)[-3:])
+            try:
+                rewritten = self.llm.condense(question, text)
+                if rewritten:
+                    return rewritten, []
+            except GenerationError as exc:
+                log.warning("condense failed, using the rule-based rewrite: %s", exc)
+        return standalone, context
+
+    def _idf(self, term: str) -> float:
+        return self.searcher.lexical.get().idf(term)
+
+    def _extractive(self, question: str, standalone: str, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        vec = hits[0].query_vector if hits else None
+        if not hits or vec is None:
+            return self._abstained(question, standalone, [], "nothing relevant was retrieved", "extractive")
+        out = self.extractive.answer(info, hits, vec)
+        return Answer(
+            question=question,
+            standalone_question=standalone,
+            text=out.text,
+            abstained=out.abstained,
+            abstain_reason=out.reason,
+            citations=out.citations,
+            retrieved=[h.passage for h in hits],
+            generator="extractive",
+        )
+
+    def _relevant(self, info: QuestionInfo, hits: list[Hit]) -> bool:
+        if not hits or hits[0].query_vector is None:
+            return False
+        cands = candidates(hits)
+        if not cands:
+            return False
+        self.extractive.score(info, cands, hits[0].query_vector)
+        return max(c.dense for c in cands) >= OFF_TOPIC_DENSE or max(c.coverage for c in cands) >= OFF_TOPIC_COVERAGE
+
+    def _generate(
+        self, question: str, standalone: str, info: QuestionInfo, hits: list[Hit]
+    ) -> Iterator[Delta | Answer]:
+        name = self.llm.name
+        if not self._relevant(info, hits):
+            ans = self._abstained(question, standalone, hits, "no retrieved passage is relevant", name)
+            yield Delta(ans.text)
+            return ans
+        passages = [h.passage for h in hits]
+        parts: list[str] = []
+        error: str | None = None
+        try:
+            for delta in self.llm.stream(standalone, passages):
+                parts.append(delta)
+                yield Delta(delta)
+        except GenerationError as exc:
+            error = str(exc)
+            parts = [getattr(exc, "partial", "".join(parts))]
+        raw = "".join(parts).strip()
+        if error and not raw:
+            raise GenerationError(error)
+        return self._verified(question, standalone, raw, passages, name, error)
+
+    def _verified(
+        self, question: str, standalone: str, raw: str, passages: list[Passage], name: str, error: str | None
+    ) -> Answer:
+        def similarity(claim: str, texts: list[str]) -> list[float]:
+            from rag.extractive import _cos
+
+            cv, *tv = self.extractive.vectors([claim, *texts])
+            return [_cos(cv, v) for v in tv]
+
+        text, citations, unsupported = verify(raw, passages, similarity)
+        text, citations = renumber(text, citations)
+        abstained = not citations and bool(re.match(r"^\s*the article (doesn't|does not)", text, re.I))
+        return Answer(
+            question=question,
+            standalone_question=standalone,
+            text=text,
+            abstained=abstained,
+            abstain_reason="the model found no answer in the passages" if abstained else None,
+            citations=[] if abstained else citations,
+            retrieved=passages,
+            generator=name,
+            unsupported=[] if abstained else unsupported,
+            incomplete=error is not None,
+            error=error,
+        )
+
+    def _abstained(self, question: str, standalone: str, hits: list[Hit], reason: str, name: str) -> Answer:
+        return Answer(
+            question=question,
+            standalone_question=standalone,
+            text=NOT_IN_ARTICLE,
+            abstained=True,
+            abstain_reason=reason,
+            retrieved=[h.passage for h in hits],
+            generator=name,
+        )
+
+    # -- Runnable steps -----------------------------------------------------------------------------------------
+    def _condense_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        question = self._check_question(inputs.get("question", ""))
+        history = inputs.get("history") or []
+        standalone, context = self.condense(question, history)
+        return {"question": question, "standalone_question": standalone, "context": context, "t0": time.perf_counter()}
+
+    def _answer_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        hits = [
+            Hit(
+                Passage(
+                    id=d.metadata["id"],
+                    source=d.metadata["source"],
+                    start=d.metadata["start"],
+                    end=d.metadata["end"],
+                    text=d.page_content,
+                    score=d.metadata["score"],
+                ),
+                d.metadata["dense"],
+                d.metadata["lexical"],
+                self.embeddings.embed_query(inputs["standalone_question"]),
+            )
+            for d in inputs["documents"]
+        ]
+        info = analyse(inputs["standalone_question"], inputs["context"])
+        if self.llm is None:
+            answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
+        else:
+            gen = self._generate(inputs["question"], inputs["standalone_question"], info, hits)
+            try:
+                while True:
+                    next(gen)
+            except StopIteration as stop:
+                answer = stop.value
+        answer.latency_ms = (time.perf_counter() - inputs["t0"]) * 1000
+        return answer.to_dict()
+
+
+def renumber(text: str, citations: list[Any]) -> tuple[str, list[Any]]:
+    """Number citations 1, 2, … in order of first appearance in the text."""
+    order: list[int] = []
+    for m in re.finditer(r"\[(\d+)\]", text):
+        n = int(m.group(1))
+        if n not in order:
+            order.append(n)
+    mapping = {old: new for new, old in enumerate(order, start=1)}
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
+    for c in citations:
+        c.n = mapping.get(c.n, c.n)
+    return text, sorted(citations, key=lambda c: c.n)

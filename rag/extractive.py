@@ -1,0 +1,300 @@
+"""The offline answerer: quotes the article sentences that answer the question, or says the article doesn't.
+
+It needs no model beyond the embedding one. Sentences are scored with dense similarity and IDF-weighted term
+coverage, filtered by the kind of fact the question asks for (who / when / where / how many / how much), and
+the answer abstains when the best evidence is weak, names something the article never mentions, or lacks the
+kind of fact asked for.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag.question import QuestionInfo, entities_in, has_slot, quantity_near
+from rag.retrieval import Hit
+from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
+from rag.types import Citation, Passage
+
+MAX_CHARS = 600
+MAX_SENTENCES = 3
+
+# Evidence thresholds (cosine similarity of MiniLM vectors; coverage is a 0..1 share of IDF weight).
+OFF_TOPIC_DENSE = 0.30
+OFF_TOPIC_COVERAGE = 0.34
+WEAK_DENSE = 0.35
+WEAK_COVERAGE = 0.3
+ENTITY_MATCH = 0.7
+SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
+SOFT_TOP = 10  # sentences re-scored with soft term matching
+ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
+
+SLOT_PHRASE = {
+    "money": "how much money was involved",
+    "measure": "that measurement",
+    "quantity": "how many",
+    "time": "when",
+    "place": "where",
+    "agent": "who",
+    "person": "who",
+    "reason": "why",
+}
+
+Encode = Callable[[list[str]], list[list[float]]]
+
+
+@dataclass
+class Candidate:
+    passage_no: int  # 1-based position in the retrieved list
+    passage: Passage
+    start: int  # document offsets
+    end: int
+    text: str
+    terms: set[str]
+    dense: float = 0.0
+    coverage: float = 0.0
+    slot: bool = True
+    score: float = 0.0
+
+
+@dataclass
+class Extracted:
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    reason: str | None
+
+
+def _cos(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)
+
+
+def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    """Every sentence of the retrieved passages once, attributed to the best-ranked passage holding it whole."""
+    seen: dict[tuple[str, int, int], Candidate] = {}
+    out: list[Candidate] = []
+    for no, hit in enumerate(hits, start=1):
+        p = hit.passage
+        for s, e in sentence_spans(p.text, offset=p.start):
+            key = (p.source, s, e)
+            # A fragment at a chunk edge is dropped when another passage holds the whole sentence.
+            if key in seen or any(
+                k[0] == p.source and k[1] <= s and e <= k[2] for k in seen
+            ):
+                continue
+            text = p.text[s - p.start : e - p.start]
+            cand = Candidate(no, p, s, e, text, set(tokens(text)))
+            seen[key] = cand
+            out.append(cand)
+    # Drop fragments contained in a longer sentence found later.
+    return [
+        c
+        for c in out
+        if not any(o is not c and o.passage.source == c.passage.source and o.start <= c.start and c.end <= o.end
+                   and (o.end - o.start) > (c.end - c.start) for o in out)
+    ]
+
+
+def _topic(q: QuestionInfo) -> str:
+    if q.entities:
+        return ", ".join(q.entities[:2])
+    content = [w for w in words(q.text) if stem(w) in q.terms]
+    return " ".join(content[:4]) or "that"
+
+
+class ExtractiveAnswerer:
+    """Deterministic extractive answers with citations.
+
+    >>> answerer = ExtractiveAnswerer(encode=embeddings.embed_documents, idf=index.idf)   # doctest: +SKIP
+    >>> answerer.answer(analyse("Who broke the news?"), hits, query_vector).text          # doctest: +SKIP
+    'The Wall Street Journal broke the news of Iran's delivery of the missiles. [1]'
+    """
+
+    def __init__(self, encode: Encode, idf: Callable[[str], float], cache_size: int = 20000) -> None:
+        self.encode = encode
+        self.idf = idf
+        self._cache: dict[str, list[float]] = {}
+        self._cache_size = cache_size
+
+    def vectors(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            if len(self._cache) + len(missing) > self._cache_size:
+                self._cache.clear()
+            for t, v in zip(missing, self.encode(missing), strict=True):
+                self._cache[t] = v
+        return [self._cache[t] for t in texts]
+
+    # -- evidence ---------------------------------------------------------------------------------------------
+    def _coverage(self, q: QuestionInfo, terms: set[str]) -> float:
+        total = sum(q.weights[t] * self.idf(t) for t in q.terms)
+        if total <= 0:
+            return 0.0
+        return sum(q.weights[t] * self.idf(t) for t in q.terms if t in terms) / total
+
+    def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate]) -> list[str]:
+        """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
+        near = set(best.terms)
+        for c in cands:
+            if c.passage.source == best.passage.source and (abs(c.start - best.end) <= 2 or abs(best.start - c.end) <= 2):
+                near |= c.terms
+        known = [t for t in q.terms if q.weights[t] >= 1.0 and self.idf(t) < self._max_idf]
+        total = sum(self.idf(t) for t in known)
+        off = [t for t in known if t not in near]
+        if total and sum(self.idf(t) for t in off) / total > 0.5:
+            return off
+        return []
+
+    def _missing_entities(self, q: QuestionInfo, cands: list[Candidate]) -> list[str]:
+        """Names in the question that no retrieved sentence mentions, even by a close name."""
+        pool_terms: set[str] = set()
+        names: list[str] = []
+        for c in cands:
+            pool_terms |= c.terms
+            names.extend(entities_in(c.text))
+        missing = []
+        for ent in q.entities:
+            ent_terms = [t for t in tokens(ent)]
+            if not ent_terms or all(t in pool_terms for t in ent_terms):
+                continue
+            if any(t in pool_terms for t in ent_terms) and len(ent_terms) > 1:
+                continue
+            names = list(dict.fromkeys(names))
+            if names:
+                ev, *nv = self.vectors([ent, *names])
+                if max(_cos(ev, v) for v in nv) >= ENTITY_MATCH:
+                    continue
+            missing.append(ent)
+        return missing
+
+    @staticmethod
+    def _slot(q: QuestionInfo, text: str) -> bool:
+        if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
+            return quantity_near(text, q.terms)
+        return has_slot(q.slot, text, q.entities)
+
+    def _soft_coverage(self, q: QuestionInfo, cands: list[Candidate]) -> None:
+        """Credit question words that a sentence says in other words (Tehran ~ Iran, rockets ~ missiles)."""
+        qwords = {stem(w): w for w in words(q.text) if stem(w) in q.weights}
+        unmatched = [t for t in q.terms if t in qwords]
+        if not unmatched:
+            return
+        known = [self.idf(t) for t in q.terms if self.idf(t) < self._max_idf]
+        fallback = sum(known) / len(known) if known else 1.0
+        idf = {t: (self.idf(t) if self.idf(t) < self._max_idf else fallback) for t in q.terms}
+        total = sum(q.weights[t] * idf[t] for t in q.terms)
+        for c in cands:
+            cwords = list(dict.fromkeys(w for w in words(c.text) if stem(w) not in STOPWORDS and len(w) > 2))
+            if not cwords:
+                continue
+            vecs = self.vectors([qwords[t] for t in unmatched] + cwords)
+            qv, cv = vecs[: len(unmatched)], vecs[len(unmatched) :]
+            got = 0.0
+            for t in q.terms:
+                if t in c.terms:
+                    got += q.weights[t] * idf[t]
+                elif t in qwords:
+                    sim = max(_cos(qv[unmatched.index(t)], v) for v in cv)
+                    got += q.weights[t] * idf[t] * min(1.0, max(0.0, (sim - SOFT_LOW) / (SOFT_HIGH - SOFT_LOW)))
+            c.coverage = max(c.coverage, got / total if total else 0.0)
+
+    @property
+    def _max_idf(self) -> float:
+        return self.idf("\u2205unknown\u2205") - 1e-9
+
+    def score(self, q: QuestionInfo, cands: list[Candidate], query_vector: list[float]) -> None:
+        vecs = self.vectors([c.text for c in cands])
+        for c, v in zip(cands, vecs, strict=True):
+            c.dense = _cos(query_vector, v)
+            c.coverage = self._coverage(q, c.terms)
+        top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
+        self._soft_coverage(q, top)
+        for c in cands:
+            c.slot = self._slot(q, c.text)
+            novelty = 1.0 if (c.terms - set(q.terms)) else 0.3
+            c.score = (0.55 * c.dense + 0.45 * c.coverage) * novelty
+            if q.slot in SLOT_PHRASE and q.slot != "reason":
+                c.score = c.score + 0.08 if c.slot else c.score * 0.6
+
+    # -- answer -----------------------------------------------------------------------------------------------
+    def answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
+        cands = candidates(hits)
+        if not cands:
+            return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
+        self.score(q, cands, query_vector)
+        ranked = sorted(cands, key=lambda c: (-c.score, c.start))
+        best = ranked[0]
+        top_dense = max(c.dense for c in cands)
+        top_cov = max(c.coverage for c in cands)
+        topic = _topic(q)
+        if top_dense < OFF_TOPIC_DENSE and top_cov < OFF_TOPIC_COVERAGE:
+            return self._abstain(
+                f"The article doesn't say anything about {topic}.",
+                f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
+            )
+        missing = self._missing_entities(q, cands)
+        if missing and best.dense < ENTITY_DENSE:
+            return self._abstain(
+                f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
+            )
+        if best.dense < WEAK_DENSE and best.coverage < WEAK_COVERAGE:
+            return self._abstain(
+                f"The article doesn't say anything about {topic}.",
+                f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
+            )
+        if q.slot in SLOT_PHRASE and q.slot != "reason" and not best.slot:
+            return self._abstain(
+                f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).",
+                f"no sentence gives the {q.slot} asked for",
+            )
+        off = self._off_focus(q, best, cands)
+        if q.slot in SLOT_PHRASE and q.slot != "reason" and off:
+            return self._abstain(
+                f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).",
+                f"the sentence with the {q.slot} asked for is not about: {', '.join(off)}",
+            )
+        chosen = [best]
+        for c in ranked[1:]:
+            if len(chosen) >= MAX_SENTENCES:
+                break
+            same_passage = c.passage_no == best.passage_no
+            adjacent = any(abs(c.start - o.end) <= 2 or abs(o.start - c.end) <= 2 for o in chosen)
+            strong = c.score >= 0.92 * best.score and c.dense >= 0.5
+            continues = adjacent and c.start > best.start and re.match(
+                r"^[\"“]?(?:He|She|They|It|This|That|These|Those|Therefore|But|However)\b", c.text
+            )
+            if (same_passage and (strong or continues)) or (strong and c.coverage >= best.coverage):
+                if sum(len(o.text) for o in chosen) + len(c.text) <= MAX_CHARS:
+                    chosen.append(c)
+        chosen.sort(key=lambda c: (c.passage.source, c.start))
+        return self._compose(chosen)
+
+    def _compose(self, chosen: list[Candidate]) -> Extracted:
+        numbers: dict[str, int] = {}
+        by_n: dict[int, list[Candidate]] = {}
+        parts = []
+        for c in chosen:
+            n = numbers.setdefault(c.passage.id, len(numbers) + 1)
+            by_n.setdefault(n, []).append(c)
+            parts.append(f"{c.text} [{n}]")
+        citations = []
+        for n, group in by_n.items():
+            p = group[0].passage
+            qs, qe = min(c.start for c in group), max(c.end for c in group)
+            citations.append(
+                Citation(n, p.id, p.source, p.start, p.end, p.text, p.text[qs - p.start : qe - p.start], qs, qe, True)
+            )
+        return Extracted(" ".join(parts), citations, False, None)
+
+    @staticmethod
+    def _abstain(text: str, reason: str) -> Extracted:
+        return Extracted(text, [], True, reason)
+
+
+def quote_matches(quote: str, text: str) -> bool:
+    return normalize(quote).lower() in normalize(text).lower()

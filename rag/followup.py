@@ -1,0 +1,128 @@
+"""Turn a follow-up question into a standalone one without a language model (pure functions)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rag.question import QWORDS, entities_in
+from rag.text import STOPWORDS, stem, words
+
+PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
+GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
+THING_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those)\b(?!\s+(?:is|was)\s+(?:the|a)\b)", re.I)
+PLACE_PRONOUN = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)", re.I)
+ELLIPSIS = re.compile(r"^\s*(and|also|what about|how about|so|then|but|what else|anything else)\b", re.I)
+SHORT = re.compile(r"^\s*(why|how|when|where|who|really|and then|what next|how come)\s*\??\s*$", re.I)
+PERSON_HINT = re.compile(
+    r"\b(minister|president|spokesperson|spokesman|spokeswoman|official|secretary|mayor|director|manager|chief|"
+    r"mr|mrs|ms|dr|he|she)\b",
+    re.I,
+)
+
+Message = dict[str, Any]
+
+
+def _turns(history: Sequence[Message]) -> list[tuple[str, str]]:
+    """(user question, assistant answer) pairs from OpenAI/Gradio messages."""
+    pairs: list[tuple[str, str]] = []
+    question: str | None = None
+    for m in history:
+        role = m.get("role")
+        content = m.get("content")
+        if isinstance(content, list):  # Gradio may send content parts
+            content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content)
+        content = str(content or "")
+        if role == "user":
+            question = content
+        elif role == "assistant" and question is not None:
+            pairs.append((question, content))
+            question = None
+    return pairs
+
+
+def needs_context(question: str) -> bool:
+    q = question.strip()
+    return bool(
+        PERSON_PRONOUNS.search(q)
+        or GROUP_PRONOUNS.search(q)
+        or THING_PRONOUNS.search(q)
+        or PLACE_PRONOUN.search(q)
+        or ELLIPSIS.match(q)
+        or SHORT.match(q)
+        or len([w for w in words(q) if w not in STOPWORDS and w not in QWORDS]) <= 1
+    )
+
+
+def _clean_answer(answer: str) -> str:
+    return re.sub(r"\s?\[\d+(?:,\s*\d+)*\]", "", answer)
+
+
+def _person(text: str) -> str | None:
+    """A person's name in the text: two or more capitalised words, preferring ones after a role word."""
+    names = [e for e in entities_in(text) if len(e.split()) >= 2 and not re.search(r"\b(of|the)\b", e)]
+    for n in names:
+        idx = text.find(n)
+        if idx >= 0 and PERSON_HINT.search(text[max(0, idx - 40) : idx]):
+            return n
+    return names[0] if names else None
+
+
+def _place(text: str) -> str | None:
+    m = re.search(r"\b(?:in|to|at|from|visited|visit)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)", text)
+    return m.group(1) if m else None
+
+
+def _subject(question: str, answer: str) -> str | None:
+    """The main named thing of the last turn: a new name in the answer to a who-question, else the question's."""
+    q_ents = entities_in(question)
+    a_ents = [e for e in entities_in(_clean_answer(answer)) if e not in q_ents]
+    if re.match(r"^\s*(who|which)\b", question, re.I) and a_ents:
+        return a_ents[0]
+    return q_ents[0] if q_ents else (a_ents[0] if a_ents else None)
+
+
+def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]:
+    """A standalone question for retrieval, and context terms (stems) carried over from the conversation."""
+    pairs = _turns(history)
+    if not pairs or not needs_context(question):
+        return question.strip(), []
+    prev_q, prev_a = pairs[-1]
+    prev_a = _clean_answer(prev_a)
+    if re.match(r"^\s*the article (doesn't|does not)", prev_a, re.I):
+        prev_a = ""
+    q = question.strip()
+    replaced = False
+    person = _person(prev_a) or _person(prev_q)
+    subject = _subject(prev_q, prev_a)
+    if person and PERSON_PRONOUNS.search(q):
+        q = re.sub(r"\b(his|her)\b", f"{person}'s", q, count=1, flags=re.I) if re.search(
+            r"\b(his|her)\s+\w", q, re.I
+        ) else PERSON_PRONOUNS.sub(person, q, count=1)
+        replaced = True
+    elif subject and GROUP_PRONOUNS.search(q):
+        q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
+        q = GROUP_PRONOUNS.sub(subject, q, count=1)
+        replaced = True
+    place = _place(prev_q) or _place(prev_a)
+    if place and PLACE_PRONOUN.search(q):
+        q = PLACE_PRONOUN.sub(f"to {place}" if re.search(r"\b(go|went|travel|come|came)\b", q) else f"in {place}",
+                              q, count=1)
+        replaced = True
+    q = ELLIPSIS.sub("", q).strip()
+    q = q[:1].upper() + q[1:] if q else question.strip()
+    own = {stem(w) for w in words(q) if w not in STOPWORDS}
+    if entities_in(q) and not replaced:  # a new name replaces the old ones: "And what did North Korea provide?"
+        own |= {stem(w) for e in entities_in(prev_q + " " + prev_a) for w in words(e)}
+        prev_a, replaced = "", True
+    context = [
+        stem(w) for w in words(prev_q + " " + (prev_a if not replaced else ""))
+        if w not in STOPWORDS and w not in QWORDS and stem(w) not in own
+    ]
+    context = list(dict.fromkeys(context))[:12]
+    if not replaced or SHORT.match(question):
+        standalone = f"{q.rstrip('?').strip()} (following up on: {prev_q.strip()})"
+    else:
+        standalone = q
+    return standalone, context

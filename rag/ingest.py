@@ -1,0 +1,188 @@
+"""Ingest documents: load, chunk with offsets, embed, write to Chroma idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.chunking import chunk_text
+from rag.errors import InputError, RagError
+from rag.loaders import Document, expand_paths, load_file
+from rag.settings import Settings
+from rag.store import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (label, done, total)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; ``to_dict()`` is ``rag ingest --json``."""
+
+    documents: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def chunk_id(source: str, start: int, text: str) -> str:
+    """Deterministic: the same chunk of the same document always gets the same id."""
+    return hashlib.sha256(f"{source}\x00{start}\x00{text}".encode()).hexdigest()[:32]
+
+
+def doc_id(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()[:32]
+
+
+def seed_paths() -> list[Path]:
+    """The bundled seed article(s): ``seeds/`` of a checkout, or the copy inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for folder in (here.parent / "seeds", here / "_data" / "seeds"):
+        files = sorted(p for p in folder.glob("*.txt")) if folder.is_dir() else []
+        if files:
+            return files
+    raise RagError("no seed article found (seeds/ is missing from this installation)")
+
+
+class Ingestor:
+    """Writes documents into a Store; safe to re-run after a crash at any point."""
+
+    def __init__(self, settings: Settings, store: Store | None = None, progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.store = store or Store(settings)
+        self.progress = progress
+        from rag.embeddings import get_embeddings
+
+        self.embeddings = get_embeddings(
+            settings.embedding_model, settings.openai_api_key, settings.openai_base_url
+        )
+
+    def _chunker_key(self) -> str:
+        s = self.settings
+        return f"{s.chunk_size}/{s.chunk_overlap}/{s.embedding_model}"
+
+    def ingest_document(self, doc: Document, report: IngestReport) -> None:
+        """Bring one document's chunks up to date: add new ones, delete stale ones, then record it."""
+        chunks_col = self.store.chunks(create=True)
+        docs_col = self.store.documents()
+        did = doc_id(doc.source)
+        got = docs_col.get(ids=[did], include=["metadatas"])
+        known = got["metadatas"][0] if got["ids"] else None
+        if known and known.get("sha256") == doc.sha256 and known.get("chunker") == self._chunker_key():
+            report.unchanged += int(known.get("chunks", 0))
+            return
+        pieces = chunk_text(doc.text, self.settings.chunk_size, self.settings.chunk_overlap)
+        wanted = {chunk_id(doc.source, c.start, c.text): c for c in pieces}
+        existing = set(chunks_col.get(where={"source": doc.source}, include=[])["ids"])
+        new_ids = [i for i in wanted if i not in existing]
+        stale = sorted(existing - set(wanted))
+        batch = self.store.max_batch()
+        for lo in range(0, len(new_ids), batch):
+            ids = new_ids[lo : lo + batch]
+            texts = [wanted[i].text for i in ids]
+            vectors = self.embeddings.embed_documents(texts)
+            metas: list[Any] = [
+                {"source": doc.source, "start": wanted[i].start, "end": wanted[i].end, "doc_sha256": doc.sha256}
+                for i in ids
+            ]
+            chunks_col.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
+        for lo in range(0, len(stale), batch):
+            chunks_col.delete(ids=stale[lo : lo + batch])
+        if known:
+            report.updated += len(new_ids)
+        else:
+            report.added += len(new_ids)
+        report.unchanged += len(wanted) - len(new_ids)
+        report.removed += len(stale)
+        # The document record is written last: it is the commit mark that makes a re-run skip this document.
+        docs_col.upsert(
+            ids=[did],
+            embeddings=[[1.0]],
+            documents=[doc.text],
+            metadatas=[
+                {"source": doc.source, "sha256": doc.sha256, "chunks": len(wanted), "chunker": self._chunker_key()}
+            ],
+        )
+
+    def remove_source(self, source: str, report: IngestReport) -> None:
+        chunks_col = self.store.chunks(create=True)
+        ids = chunks_col.get(where={"source": source}, include=[])["ids"]
+        batch = self.store.max_batch()
+        for lo in range(0, len(ids), batch):
+            chunks_col.delete(ids=ids[lo : lo + batch])
+        self.store.documents().delete(ids=[doc_id(source)])
+        report.removed += len(ids)
+
+    def run(self, paths: Sequence[str | Path], prune: bool = False, on_wait: Any = None) -> IngestReport:
+        report = IngestReport()
+        files: list[Path] = []
+        for item in expand_paths(paths):
+            if isinstance(item, InputError):
+                report.errors.append(str(item))
+            else:
+                files.append(item)
+        max_bytes = int(self.settings.max_file_mb * 1_000_000)
+        with self.store.write_lock(on_wait=on_wait):
+            before = self._snapshot()
+            for i, path in enumerate(files):
+                if self.progress:
+                    self.progress(path.name, i, len(files))
+                try:
+                    doc = load_file(path, max_bytes)
+                    report.documents += 1
+                    self.ingest_document(doc, report)
+                except RagError as exc:
+                    report.errors.append(str(exc))
+            if self.progress:
+                self.progress("", len(files), len(files))
+            if prune:
+                for source in self.known_sources():
+                    if not Path(source).exists():
+                        self.remove_source(source, report)
+            if report.added or report.updated or report.removed or before != self._snapshot():
+                self.store.bump_revision()
+        report.chunks = self.store.count()
+        return report
+
+    def _snapshot(self) -> int:
+        return self.store.count()
+
+    def known_sources(self) -> list[str]:
+        got = self.store.documents().get(include=["metadatas"])
+        return sorted(str(m["source"]) for m in got["metadatas"])
+
+
+def ingest_paths(
+    settings: Settings,
+    paths: Iterable[str | Path],
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    on_wait: Any = None,
+) -> IngestReport:
+    """Ingest files and folders; per-file problems are collected in ``report.errors``, the rest still ingest."""
+    store = Store(settings)
+    if rebuild:
+        with store.write_lock(on_wait=on_wait):
+            store.drop()
+    return Ingestor(settings, store, progress).run(list(paths), prune=prune, on_wait=on_wait)
+
+
+def ensure_seed(settings: Settings, progress: Progress | None = None) -> IngestReport | None:
+    """Ingest the bundled seed article when the collection is empty; None when there was nothing to do."""
+    store = Store(settings)
+    if store.count() > 0:
+        return None
+    log.info("the store is empty: ingesting the seed article")
+    return Ingestor(settings, store, progress).run([str(p) for p in seed_paths()])

@@ -1,0 +1,201 @@
+"""Question analysis: what kind of fact is asked for, the key terms and named entities (pure functions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.text import STOPWORDS, stem, tokens, words
+
+QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
+# Words that carry the question's form, not its topic.
+GENERIC = frozenset(
+    (
+        "name names happen happened many much kind type sort thing things one ones exactly exact specific "
+        "describe described call called mean meaning role part"
+    ).split()
+)
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+TIME_RE = re.compile(
+    rf"\b((?:{MONTHS})\b(?:\s+\d{{1,2}})?|(?:1[89]|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
+    r"(?:last|this|next|earlier this|later this|past|previous|coming)\s+(?:week|month|year|summer|winter|spring|"
+    r"fall|autumn|season|decade|century|weekend)|"
+    r"since\s+the\s+(?:outset|start|beginning)|as early as|(?:\d+|a|one|two|three|several)\s+(?:days?|weeks?|"
+    r"months?|years?|decades?)\s+ago|in the (?:morning|evening|afternoon)|(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm))|"
+    r"era\b|century\b|decades?\b)",
+    re.I,
+)
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|"
+    "million|millions|billion|billions|dozen|dozens|half|double|triple|twice|percent|several|few|many|no"
+)
+QUANTITY_RE = re.compile(rf"(\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)", re.I)
+MONEY_RE = re.compile(
+    r"([$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|pounds?|rubles?|roubles?|yuan|rials?|usd|eur)\b|"
+    r"\b(?:dollars?|euros?|rubles?|roubles?|rials?)\b|\bfunding\b|\bbudget\b|\b(?:million|billion)\b)",
+    re.I,
+)
+MEASURE_RE = re.compile(
+    r"\b\d[\d,.]*\s*(?:-?\s*)(?:km|kilometers?|kilometres?|miles?|meters?|metres?|feet|foot|ft|kg|kilograms?|tons?|"
+    r"tonnes?|pounds?|lbs?|square|acres?|hectares?|hours?|minutes?|seconds?|days?|weeks?|months?|years?|"
+    r"mph|km/h|percent|%)",
+    re.I,
+)
+ROLE_RE = re.compile(
+    r"\b(official|officials|spokesperson|spokesman|spokeswoman|minister|president|secretary|director|manager|"
+    r"mayor|governor|senator|chief|head|leader|ambassador|delegation|mission|council|government|agency|"
+    r"ministry|embassy|company|newspaper|journal|reporter|researchers?|scientists?|team|committee|board|"
+    r"police|court|officer|author|founder|architects?|artist|muralist|foundation|residents?|experts?)\b",
+    re.I,
+)
+
+# What a question asks for, and the evidence an answer sentence must hold for it.
+SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(how much|what (?:is|was) the (?:price|cost)|price|cost|pay|paid|spend|spent|worth)\b", re.I), "money"),
+    (re.compile(r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how big|how large|"
+                r"how heavy|how fast|speed|size|weigh|square feet|area|duration)\b", re.I), "measure"),
+    (re.compile(r"\b(how many|what number|number of|what percentage|what share|how old|age)\b", re.I), "quantity"),
+    (re.compile(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
+                r"birth year|born)\b", re.I), "time"),
+    (re.compile(r"\b(where|which (?:city|country|town|place|state|region|location)|what (?:city|country|town|"
+                r"place|state|region|location))\b", re.I), "place"),
+    (re.compile(r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|official|officials|newspaper|paper|company|agency|country|"
+                r"organization|group|body|minister|leader|firm|architects?))\b", re.I), "agent"),
+    (re.compile(r"^\s*why\b", re.I), "reason"),
+]
+
+
+@dataclass
+class QuestionInfo:
+    """What the question asks for."""
+
+    text: str
+    slot: str  # money | measure | quantity | time | place | agent | reason | other
+    terms: list[str]  # stemmed content words, question words and generic words removed
+    entities: list[str]  # capitalised names as written
+    weights: dict[str, float] = field(default_factory=dict)  # per term, 1.0 unless from context
+
+
+def entities_in(text: str) -> list[str]:
+    """Capitalised word sequences (names), skipping a sentence's first word when it is a common word."""
+    found: list[str] = []
+    for m in re.finditer(r"(?:[A-Z][\w'’-]*|[A-Z]{2,})(?:\s+(?:of\s+the\s+|of\s+|the\s+)?(?:[A-Z][\w'’-]*))*", text):
+        phrase = m.group(0).strip()
+        first = phrase.split()[0].lower().rstrip("'’s")
+        at_start = m.start() == 0 or re.match(r"[\s\"“(]*$", text[: m.start()][-3:] or "") is not None and (
+            m.start() == 0 or text[: m.start()].rstrip()[-1:] in ".?!\"“"
+        )
+        if first in QWORDS or first in STOPWORDS:
+            rest = phrase.split()[1:]
+            if not rest:
+                continue
+            phrase = " ".join(rest)
+        elif at_start and len(phrase.split()) == 1 and phrase.lower() in STOPWORDS:
+            continue
+        for part in re.split(r"['’]s\s+|['’]s$", phrase):
+            part = part.strip()
+            if part and part not in found and part.lower() not in STOPWORDS:
+                found.append(part)
+    return found
+
+
+def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
+    """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
+    slot = "other"
+    for pattern, name in SLOT_BY_PATTERN:
+        if pattern.search(question):
+            slot = name
+            break
+    if slot in ("other", "agent", "place") and asks_person(question):
+        slot = "person"
+    terms: list[str] = []
+    for w in words(question):
+        if w in STOPWORDS or w in QWORDS or w in GENERIC:
+            continue
+        t = stem(w)
+        if t not in terms:
+            terms.append(t)
+    weights = {t: 1.0 for t in terms}
+    for t in context_terms or []:
+        if t not in weights:
+            weights[t] = 0.5
+            terms.append(t)
+    return QuestionInfo(question, slot, terms, entities_in(question), weights)
+
+
+PERSON_ROLE_RE = re.compile(
+    r"\b(spokesperson|spokesman|spokeswoman|ambassador|reporter|journalist|correspondent|minister|president|"
+    r"secretary|official|director|manager|mayor|governor|senator|author|founder|successor|replaced|replace|"
+    r"chief|leader|head|envoy|diplomat|commander|general|architect|artist|muralist|librarian|donor|person|man|woman)\b",
+    re.I,
+)
+ORG_WORDS = frozenset(
+    "council mission nations journal street group guard guards corps ministry embassy union security defense defence "
+    "republic revolutionary islamic contact states kingdom house office department agency committee foundation "
+    "library city county board university company bank times post news network press court party army navy force "
+    "forces summit summits era war north south east west new united russian iranian ukrainian american chinese british german french".split()
+)
+
+
+def person_names(sentence: str) -> list[str]:
+    """Names that look like a person's: the last two or three capitalised words of a name, titles dropped."""
+    names = []
+    for e in entities_in(sentence):
+        parts = re.sub(r"^[a-z]+-", "", e).replace("-", " ").split()
+        tail: list[str] = []
+        for p in reversed(parts):
+            low = p.lower().strip("'’")
+            if low in ORG_WORDS or PERSON_ROLE_RE.fullmatch(low) or not p[:1].isupper() or low in STOPWORDS:
+                break
+            tail.insert(0, p)
+        if 2 <= len(tail) <= 3:
+            names.append(" ".join(tail))
+    return names
+
+
+def asks_person(question: str) -> bool:
+    """A who-question about a role ("Who is the spokesperson…", "name of the reporter")."""
+    return bool(
+        re.search(r"\b(who|whom|whose|name)\b|\bwhich\b", question, re.I) and PERSON_ROLE_RE.search(question)
+    )
+
+
+def quantity_near(sentence: str, terms: list[str], window: int = 4) -> bool:
+    """A number shortly before one of the question's terms ("hundreds of drones")."""
+    from rag.text import stem
+
+    ws = re.findall(r"[\w$€£%.,-]+", sentence)
+    stems = [stem(w.lower().strip(".,")) for w in ws]
+    for i, w in enumerate(ws):
+        if QUANTITY_RE.fullmatch(w.strip(".,")) or re.fullmatch(r"\d[\d,.]*", w.strip(".,")):
+            if any(s in terms for s in stems[i + 1 : i + 1 + window]):
+                return True
+    return False
+
+
+def has_slot(slot: str, sentence: str, question_entities: list[str] | None = None) -> bool:
+    """Does the sentence hold the kind of fact the question asks for?"""
+    if slot == "money":
+        return bool(MONEY_RE.search(sentence))
+    if slot == "measure":
+        return bool(MEASURE_RE.search(sentence))
+    if slot == "quantity":
+        return bool(QUANTITY_RE.search(sentence))
+    if slot == "time":
+        return bool(TIME_RE.search(sentence))
+    if slot == "place":
+        return bool(re.search(r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:the\s+)?[A-Z]", sentence))
+    if slot == "person":
+        known_terms = {t for e in question_entities or [] for t in tokens(e)}
+        return any(not set(tokens(n)) <= known_terms for n in person_names(sentence))
+    if slot == "agent":
+        known = {e.lower() for e in question_entities or []}
+        names = [e for e in entities_in(sentence) if e.lower() not in known]
+        return bool(names) or bool(ROLE_RE.search(sentence))
+    return True

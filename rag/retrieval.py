@@ -1,0 +1,113 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused with reciprocal-rank fusion."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from rag.lexical import LexicalCache
+from rag.store import Store
+from rag.types import Passage
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+
+
+@dataclass
+class Hit:
+    """A fused result with the evidence behind it."""
+
+    passage: Passage
+    dense: float  # cosine similarity of the question and the chunk, 0 when only lexical found it
+    lexical: float  # BM25 score, 0 when only dense found it
+    query_vector: list[float] | None = None
+
+
+class HybridSearcher:
+    """Dense + BM25 with RRF over one store.
+
+    >>> searcher = HybridSearcher(store, embeddings)        # doctest: +SKIP
+    >>> [h.passage.id for h in searcher.search("Who broke the news?", k=4)]   # doctest: +SKIP
+    """
+
+    def __init__(self, store: Store, embeddings: Embeddings, depth: int = 30) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.depth = depth
+        self.lexical = LexicalCache(store)
+
+    def search(self, query: str, k: int, query_vector: list[float] | None = None) -> list[Hit]:
+        col = self.store.chunks()
+        if col is None or not query.strip():
+            return []
+        total = col.count()
+        if total == 0:
+            return []
+        depth = min(max(self.depth, k * 3), total)
+        vec = query_vector if query_vector is not None else self.embeddings.embed_query(query)
+        res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
+        rows: dict[str, dict[str, Any]] = {}
+        fused: dict[str, float] = {}
+        for rank, (cid, text, meta, dist) in enumerate(
+            zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
+        ):
+            rows[cid] = {"text": text, "meta": meta, "dense": 1.0 - float(dist), "lexical": 0.0}
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        index = self.lexical.get()
+        for rank, (row, score) in enumerate(index.search(query, depth)):
+            cid = index.ids[row]
+            entry = rows.setdefault(
+                cid, {"text": index.texts[row], "meta": index.metas[row], "dense": 0.0, "lexical": 0.0}
+            )
+            entry["lexical"] = score
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=lambda c: (-fused[c], c))[:k]
+        hits = []
+        for cid in best:
+            r = rows[cid]
+            meta = r["meta"]
+            passage = Passage(
+                id=cid,
+                source=str(meta["source"]),
+                start=int(meta["start"]),
+                end=int(meta["end"]),
+                text=r["text"],
+                score=round(fused[cid], 6),
+            )
+            hits.append(Hit(passage, r["dense"], r["lexical"], vec))
+        return hits
+
+
+class HybridRetriever(BaseRetriever):
+    """The same search as a LangChain retriever, so it plugs into LCEL chains."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Any
+    k: int = 6
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(
+                page_content=h.passage.text,
+                id=h.passage.id,
+                metadata={
+                    "id": h.passage.id,
+                    "source": h.passage.source,
+                    "start": h.passage.start,
+                    "end": h.passage.end,
+                    "score": h.passage.score,
+                    "dense": h.dense,
+                    "lexical": h.lexical,
+                },
+            )
+            for h in self.searcher.search(query, self.k)
+        ]

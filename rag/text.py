@@ -1,0 +1,126 @@
+"""Pure text helpers: tokens for lexical matching, sentence spans, normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves says said say
+    according tell told please article story report reported reports text mention mentioned mentions
+    s t d ll m re ve y o don didn doesn isn wasn weren won wouldn shouldn couldn""".split()
+)
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_ABBREV = frozenset(
+    "mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep pres vs etc inc ltd co corp jan feb mar apr jun jul "
+    "aug sep sept oct nov dec no fig u.s u.k e.g i.e a.m p.m".split()
+)
+
+
+def normalize(text: str) -> str:
+    """Fold quotes, dashes and whitespace so that comparisons ignore typography."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(
+        str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+    )
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=50000)
+def stem(word: str) -> str:
+    """A light English stemmer: enough to match plurals and common verb forms."""
+    w = word
+    if len(w) <= 3:
+        return w
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("edly", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ly", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                return w
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with possessives dropped (``Iran's`` → ``iran``)."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group(0).lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        out.append(w)
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content words, for BM25 and overlap scores."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text`` (shifted by ``offset``), whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = 0
+    i = 0
+    while i < n:
+        ch = text[i]
+        cut = None
+        if ch == "\n":
+            cut = i
+        elif ch in ".!?":
+            j = i + 1
+            while j < n and text[j] in "\"'”’)]":
+                j += 1
+            if j >= n or text[j].isspace():
+                k = j
+                while k < n and text[k] in " \t":
+                    k += 1
+                nxt = text[k] if k < n else ""
+                prev_word = re.findall(r"[A-Za-z.]+$", text[start : i])
+                is_abbrev = bool(prev_word) and prev_word[0].lower().strip(".") in _ABBREV
+                single_initial = bool(prev_word) and len(prev_word[0].strip(".")) == 1 and prev_word[0][:1].isupper()
+                if ch != "." or not (is_abbrev or single_initial) or nxt == "" or nxt == "\n":
+                    if nxt == "" or not nxt.islower():
+                        cut = j
+        if cut is not None:
+            _push(text, start, cut, offset, spans)
+            start = cut
+        i += 1
+    _push(text, start, n, offset, spans)
+    return spans
+
+
+def _push(text: str, start: int, end: int, offset: int, spans: list[tuple[int, int]]) -> None:
+    seg = text[start:end]
+    stripped = seg.strip()
+    if not stripped or not re.search(r"\w", stripped):
+        return
+    lead = len(seg) - len(seg.lstrip())
+    s = start + lead
+    spans.append((offset + s, offset + s + len(stripped)))
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
