@@ -58,6 +58,8 @@ class LocalEmbeddings(Embeddings):
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
                 from sentence_transformers import SentenceTransformer
 
+                _quiet_loaders()
+
                 try:
                     self._model = SentenceTransformer(self._path(), device="cpu")
                 except Exception as exc:  # noqa: BLE001 - many loader errors; one clear message
@@ -80,6 +82,18 @@ class LocalEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([text])[0]
+
+
+def _quiet_loaders() -> None:
+    """No download or weight-loading progress bars on the user's terminal."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def get_embeddings(spec: str, api_key: str | None = None, base_url: str | None = None) -> Embeddings:

@@ -65,6 +65,7 @@ def build_index(store: Store, revision: str) -> LexicalIndex:
         ids.append(cid)
         texts.append(text)
         metas.append(dict(meta))
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     bm25 = bm25s.BM25()
     if texts:
         bm25.index([tokens(t) or ["\u2205"] for t in texts], show_progress=False)

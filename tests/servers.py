@@ -25,8 +25,8 @@ from tests.fakes.openai_server import ScriptedOpenAI, Step
 LLAMA_START_TIMEOUT = float(os.environ.get("RAG_TEST_LLAMA_START_TIMEOUT", "180"))
 CHROMA_START_TIMEOUT = float(os.environ.get("RAG_TEST_CHROMA_START_TIMEOUT", "60"))
 LLAMA_MODEL_ALIAS = "gemma3-270m"
-LLAMA_CHAT_FORMAT = "gemma3"  # registered by tests/llama_launch.py; keeps the system message
-LLAMA_LAUNCHER = Path(__file__).with_name("llama_launch.py")
+LLAMA_CHAT_FORMAT = "gemma3"  # registered by rag/llama_server.py; keeps the system message
+LLAMA_LAUNCHER = Path(__file__).resolve().parent.parent / "rag" / "llama_server.py"
 
 __all__ = ["free_port", "LlamaServer", "ChromaServer", "scripted_openai", "llama_server", "chroma_server"]
 

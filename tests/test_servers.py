@@ -20,7 +20,7 @@ from tests.fakes.openai_server import (
     stall_mid_stream,
     status,
 )
-from tests.llama_launch import gemma3_prompt
+from rag.llama_server import gemma3_prompt
 from tests.servers import ChromaServer, LlamaServer, free_port
 
 MESSAGES = [

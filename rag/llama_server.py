@@ -5,7 +5,7 @@
 * A ``gemma3`` chat format is registered that keeps the system message by folding it into
   the first user turn, as Gemma 3's own template does (the built-in ``gemma`` format drops it).
 
-Usage: ``python tests/llama_launch.py --model M.gguf --chat_format gemma3 --host 127.0.0.1 ...``
+Usage: ``python -m rag.llama_server --model M.gguf --chat_format gemma3 --host 127.0.0.1 ...``
 (the same arguments as ``python -m llama_cpp.server``).
 """
 
