@@ -10,6 +10,7 @@ from rag.text import normalize, sentence_spans, tokens
 from rag.types import Citation, Passage
 
 MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+AFTER_STOP = re.compile(r"([.!?][\"'”’)]*)((?:[ \t]*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])+)")
 NO_CLAIM = re.compile(
     r"^(the (article|passages?|sources?|context) (does not|doesn't|do not|don't)|i (do not|don't) know|"
     r"(there is|there's) no (information|mention))",
@@ -34,6 +35,9 @@ class Claim:
 
 def parse_markers(answer: str) -> list[Claim]:
     """Split an answer into sentences and the ``[n]`` markers each carries (``[1, 2]`` counts as two)."""
+    # Markers written after the full stop ("news. [1] Next", "news.[1] Next") belong to that sentence: move
+    # them before it so the sentence split cannot give them to the next sentence or merge the two.
+    answer = AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), answer)
     claims: list[Claim] = []
     for s, e in sentence_spans(answer):
         raw = answer[s:e]
