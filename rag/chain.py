@@ -12,7 +12,7 @@ from typing import Any
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
 from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates
-from rag.followup import Message, condense
+from rag.followup import FOLLOWING_UP, Message, condense
 from rag.question import QuestionInfo, analyse
 from rag.retrieval import Hit, HybridRetriever, HybridSearcher
 from rag.settings import Settings, load_settings
@@ -67,7 +67,7 @@ class Chatbot:
         question = self._check_question(question)
         standalone, context = self.condense(question, history or [])
         hits = self.searcher.search(standalone, self.settings.top_k)
-        info = analyse(standalone, context)
+        info = analyse(focus_of(standalone), context)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -242,7 +242,7 @@ class Chatbot:
             )
             for d in inputs["documents"]
         ]
-        info = analyse(inputs["standalone_question"], inputs["context"])
+        info = analyse(focus_of(inputs["standalone_question"]), inputs["context"])
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:
@@ -254,6 +254,11 @@ class Chatbot:
                 answer = stop.value
         answer.latency_ms = (time.perf_counter() - inputs["t0"]) * 1000
         return answer.to_dict()
+
+
+def focus_of(standalone: str) -> str:
+    """The question itself, without the conversation it follows up on (that part counts as context)."""
+    return standalone.split(FOLLOWING_UP)[0].strip()
 
 
 def renumber(text: str, citations: list[Any]) -> tuple[str, list[Any]]:

@@ -28,7 +28,8 @@ WEAK_DENSE = 0.35
 WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
-SOFT_TOP = 10  # sentences re-scored with soft term matching
+SOFT_TOP = 10
+SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-scoring one down to this share  # sentences re-scored with soft term matching
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 
 SLOT_PHRASE = {
@@ -140,9 +141,10 @@ class ExtractiveAnswerer:
     def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate]) -> list[str]:
         """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
         near = set(best.terms)
-        for c in cands:
-            if c.passage.source == best.passage.source and (abs(c.start - best.end) <= 2 or abs(best.start - c.end) <= 2):
-                near |= c.terms
+        if re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text):
+            for c in cands:  # a sentence that refers back is read with the one before it
+                if c.passage.source == best.passage.source and 0 <= best.start - c.end <= 2:
+                    near |= c.terms
         known = [t for t in q.terms if q.weights[t] >= 1.0 and self.idf(t) < self._max_idf]
         total = sum(self.idf(t) for t in known)
         off = [t for t in known if t not in near]
@@ -247,17 +249,20 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
             )
-        if q.slot in SLOT_PHRASE and q.slot != "reason" and not best.slot:
-            return self._abstain(
-                f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).",
-                f"no sentence gives the {q.slot} asked for",
-            )
-        off = self._off_focus(q, best, cands)
-        if q.slot in SLOT_PHRASE and q.slot != "reason" and off:
-            return self._abstain(
-                f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).",
-                f"the sentence with the {q.slot} asked for is not about: {', '.join(off)}",
-            )
+        if q.slot in SLOT_PHRASE and q.slot != "reason":
+            # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
+            fitting = [c for c in ranked if c.slot and c.score >= SLOT_MARGIN * best.score]
+            on_focus = [c for c in fitting if not self._off_focus(q, c, cands)]
+            if not on_focus:
+                why = (
+                    f"no sentence gives the {q.slot} asked for"
+                    if not fitting
+                    else f"the sentences with the {q.slot} asked for are not about: "
+                    f"{', '.join(self._off_focus(q, fitting[0], cands))}"
+                )
+                return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
+            best = on_focus[0]
+            ranked = [best] + [c for c in ranked if c is not best]
         chosen = [best]
         for c in ranked[1:]:
             if len(chosen) >= MAX_SENTENCES:

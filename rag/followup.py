@@ -22,6 +22,7 @@ PERSON_HINT = re.compile(
 )
 
 Message = dict[str, Any]
+FOLLOWING_UP = " (following up on: "
 
 
 def _turns(history: Sequence[Message]) -> list[tuple[str, str]]:
@@ -117,12 +118,12 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         own |= {stem(w) for e in entities_in(prev_q + " " + prev_a) for w in words(e)}
         prev_a, replaced = "", True
     context = [
-        stem(w) for w in words(prev_q + " " + (prev_a if not replaced else ""))
+        stem(w) for w in words(prev_q + " " + (prev_a if not replaced and not SHORT.match(question) else ""))
         if w not in STOPWORDS and w not in QWORDS and stem(w) not in own
     ]
     context = list(dict.fromkeys(context))[:12]
     if not replaced or SHORT.match(question):
-        standalone = f"{q.rstrip('?').strip()} (following up on: {prev_q.strip()})"
+        standalone = f"{q.rstrip('?').strip()}{FOLLOWING_UP}{prev_q.strip()})"
     else:
         standalone = q
     return standalone, context

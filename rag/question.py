@@ -12,7 +12,7 @@ QWORDS = frozenset("what which who whom whose when where why how is are was were
 GENERIC = frozenset(
     (
         "name names happen happened many much kind type sort thing things one ones exactly exact specific "
-        "describe described call called mean meaning role part"
+        "describe described call called mean meaning role part year years date month day time number amount"
     ).split()
 )
 
@@ -147,11 +147,18 @@ def person_names(sentence: str) -> list[str]:
     """Names that look like a person's: the last two or three capitalised words of a name, titles dropped."""
     names = []
     for e in entities_in(sentence):
-        parts = re.sub(r"^[a-z]+-", "", e).replace("-", " ").split()
+        parts = re.sub(r"^[a-z]+-", "", e).split()
         tail: list[str] = []
         for p in reversed(parts):
             low = p.lower().strip("'’")
-            if low in ORG_WORDS or PERSON_ROLE_RE.fullmatch(low) or not p[:1].isupper() or low in STOPWORDS:
+            if (
+                low in ORG_WORDS
+                or PERSON_ROLE_RE.fullmatch(low)
+                or not p[:1].isupper()
+                or low in STOPWORDS
+                or "-" in p
+                or p.isupper()
+            ):
                 break
             tail.insert(0, p)
         if 2 <= len(tail) <= 3:
