@@ -35,6 +35,11 @@ EXAMPLES = [
 ]
 
 TITLE = "News Q&A"
+PLACEHOLDER = (
+    '<div class="rag-placeholder"><b>Ask about the article</b>'
+    "Answers quote the article and link each claim to the passage it comes from.<br>"
+    "Type a question below or pick an example.</div>"
+)
 INTRO = "Ask about the indexed articles. Every claim in an answer cites the passage it comes from."
 
 
@@ -48,12 +53,15 @@ class ChatbotLike(Protocol):
 
 CSS = """
 .gradio-container { max-width: 1400px !important; margin: 0 auto !important; }
-#rag-header { align-items: center; gap: 12px; }
-#rag-header h1 { font-size: 1.5rem; font-weight: 700; margin: 0; }
-#rag-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
-.rag-status { display: inline-flex; align-items: center; gap: 6px; font-size: 0.85rem;
+.rag-header { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 16px;
+  padding: 4px 0 8px; }
+.rag-header h1 { font-size: 1.5rem; font-weight: 700; margin: 0; }
+.rag-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
+.rag-status { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; font-size: 0.85rem;
   color: var(--body-text-color-subdued); background: var(--background-fill-secondary);
-  border: 1px solid var(--border-color-primary); border-radius: 999px; padding: 4px 12px; float: right; }
+  border: 1px solid var(--border-color-primary); border-radius: 14px; padding: 4px 12px; }
+.rag-placeholder { text-align: center; color: var(--body-text-color-subdued); line-height: 1.6; }
+.rag-placeholder b { display: block; font-size: 1.15rem; color: var(--body-text-color); margin-bottom: 4px; }
 .rag-dot { width: 8px; height: 8px; border-radius: 50%; background: #22c55e; display: inline-block; }
 .rag-answer { line-height: 1.6; }
 .rag-cite { font-size: 0.72em; line-height: 0; margin-left: 1px; }
@@ -226,12 +234,16 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
     """The web chat over ``bot`` (a ``rag.chain.Chatbot``), with its queue configured."""
     limit = max_question_chars(bot)
 
-    def status_html() -> str:
+    def header_html() -> str:
         try:
-            return render.render_status(bot.status())
+            status = render.render_status(bot.status())
         except Exception:  # noqa: BLE001
             log.warning("status unavailable", exc_info=True)
-            return render.render_notice("Status unavailable: the article store could not be read.", "warning")
+            status = render.render_notice("Status unavailable: the article store could not be read.", "warning")
+        return (
+            f'<div class="rag-header"><div class="rag-title"><h1>{TITLE}</h1><p>{INTRO}</p></div>'
+            f'<div id="rag-status">{status}</div></div>'
+        )
 
     def panels(answer: dict[str, Any] | None, turn: int) -> tuple[str, str]:
         return render.render_sources(answer, turn), render.render_article(answer, cited_documents(bot, answer))
@@ -303,9 +315,7 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         session = gr.State(_new_session())
-        with gr.Row(elem_id="rag-header"):
-            gr.HTML(f"<h1>{TITLE}</h1><p>{INTRO}</p>", scale=3)
-            status = gr.HTML(status_html(), scale=2, elem_id="rag-status")
+        status = gr.HTML(header_html(), elem_id="rag-header")
         with gr.Row(equal_height=False):
             with gr.Column(scale=6, elem_id="rag-main"):
                 chatbot = gr.Chatbot(
@@ -320,7 +330,7 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
                     feedback_options=None,
                     buttons=[],
                     layout="bubble",
-                    placeholder=f"<b>{TITLE}</b><br>Ask a question, or pick an example below.",
+                    placeholder=PLACEHOLDER,
                 )
                 with gr.Row(elem_id="rag-ask-row", equal_height=True):
                     question = gr.Textbox(
@@ -358,7 +368,7 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
         new_chat.click(clear, None, outputs, queue=False, **private)
         chatbot.clear(clear, None, outputs, queue=False, **private)
         chatbot.select(show_turn, [session], [sources, article], **private)
-        demo.load(status_html, None, status, **private)
+        demo.load(header_html, None, status, **private)
         gr.api(ask, api_name="ask")
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
     return demo
