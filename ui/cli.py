@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
 from rag.errors import RagError
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
 log = logging.getLogger(__name__)
 
 
-def _progress_printer() -> tuple[object, object]:
+def _progress_printer() -> tuple[Progress, Callable[[str, int, int], None]]:
     """A rich progress bar on stderr and the ``(label, done, total)`` callback that drives it."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
@@ -24,7 +29,7 @@ def _progress_printer() -> tuple[object, object]:
         console=Console(stderr=True),
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def callback(label: str, done: int, total: int) -> None:
         if label not in tasks:
@@ -55,8 +60,8 @@ def ui(
         parse_auth(settings.ui_auth)  # a malformed RAG_UI_AUTH fails before any slow work
         console.print(f"Checking the article store ({escape(settings.store_label())})…")
         bar, callback = _progress_printer()
-        with bar:  # type: ignore[attr-defined]
-            report = ensure_seed(settings, progress=callback)  # type: ignore[arg-type]
+        with bar:
+            report = ensure_seed(settings, progress=callback)
         if report is not None:
             console.print(f"Indexed the seed article: {report.chunks} passages.")
         with console.status("Loading the models…"):

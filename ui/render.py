@@ -96,7 +96,7 @@ def _find_normalized(haystack: str, needle: str, drop_markers: bool = False) -> 
     """Find needle in haystack ignoring whitespace differences (and ``[n]`` markers if asked)."""
     chars: list[str] = []
     index: list[int] = []
-    skip = set()
+    skip: set[int] = set()
     if drop_markers:
         for m in _MARKER_RE.finditer(haystack):
             skip.update(range(m.start(), m.end()))
