@@ -452,3 +452,26 @@ def test_html_report_shows_baseline_changes() -> None:
     after.compare(before)
     page = render_html(after.to_dict())
     assert "Regressions (pass → fail) (1)" in page and 'href="#case-denial-followup"' in page
+
+
+# ---------------------------------------------------------------- end to end
+
+
+def test_spec_example_through_the_real_chatbot(tmp_path: Path) -> None:
+    from rag.settings import Settings
+
+    settings = Settings(chroma_dir=str(tmp_path / "s"), llm="extractive")
+    result = evaluate(write(tmp_path, SPEC_SET), settings=settings)  # seeds the empty store itself
+    assert result.summary["pass_rate"] == 1.0, result.failures()
+    report_path = tmp_path / "report.json"
+    result.write(report_path)
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    wsj = report["cases"][0]["turns"][0]
+    assert wsj["generator"] == "extractive" and not wsj["abstained"]
+    assert any("The Wall Street Journal broke the news" in c["quote"] for c in wsj["citations"])
+    assert wsj["checks"]["cites"]["found"] == ["The Wall Street Journal broke the news"]
+    assert report["cases"][1]["turns"][0]["abstained"] is True
+    follow = report["cases"][2]["turns"]
+    assert [t["question"] for t in follow] == ["Who denied the transfer?", "What do they urge other countries to do?"]
+    assert report["meta"]["bot"]["chunks"] > 0
+    assert "<mark>" in render_html(report)
