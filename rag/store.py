@@ -109,16 +109,17 @@ class Store:
             try:
                 if create:
                     meta = {**self.manifest(), "revision": uuid.uuid4().hex}
-                    self._chunks = self.client.get_or_create_collection(
+                    col = self.client.get_or_create_collection(
                         name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}, metadata=meta
                     )
                 else:
-                    self._chunks = self.client.get_collection(name, embedding_function=None)
+                    col = self.client.get_collection(name, embedding_function=None)
             except Exception as exc:  # noqa: BLE001
                 if not create and "does not exist" in str(exc).lower():
                     return None
                 raise StoreError(f"cannot open collection {name!r} ({exc})") from None
-            self.check_manifest(self._chunks.metadata or {})
+            self.check_manifest(col.metadata or {})  # before caching: a refused collection stays refused
+            self._chunks = col
         return self._chunks
 
     def documents(self) -> Any:
