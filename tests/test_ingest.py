@@ -1,0 +1,216 @@
+"""Ingest and hybrid retrieval on a real Chroma store with the real embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.errors import StoreError
+from rag.ingest import ingest_paths
+from rag.loaders import load_file
+from rag.retrieval import HybridSearcher
+from rag.store import Store
+from tests.conftest import SEED, make_settings
+
+BIG = 10_000_000
+
+
+def searcher(settings) -> HybridSearcher:  # noqa: ANN001
+    from rag.embeddings import get_embeddings
+
+    return HybridSearcher(Store(settings), get_embeddings(settings.embedding_model))
+
+
+def source_text(source: str) -> str:
+    """What offsets index: the file's UTF-8 text, newlines kept as they are, a leading BOM dropped."""
+    return Path(source).read_bytes().decode("utf-8-sig")
+
+
+def chunks_by_source(settings) -> dict[str, list[tuple[str, str, dict]]]:  # noqa: ANN001
+    out: dict[str, list[tuple[str, str, dict]]] = {}
+    for cid, text, meta in Store(settings).iter_chunks():
+        out.setdefault(str(meta["source"]), []).append((cid, text, meta))
+    return out
+
+
+def assert_offsets_exact(settings) -> int:  # noqa: ANN001
+    n = 0
+    for source, rows in chunks_by_source(settings).items():
+        text = source_text(source)
+        assert load_file(Path(source), BIG).text == text
+        for _, chunk, meta in rows:
+            assert text[int(meta["start"]) : int(meta["end"])] == chunk
+            n += 1
+    return n
+
+
+# -- the seed article ---------------------------------------------------------------------------------------------
+def test_seed_question_finds_the_passage(seed_settings) -> None:  # noqa: ANN001
+    hits = searcher(seed_settings).search("Which newspaper broke the news?", 3)
+    assert any("Wall Street Journal broke the news" in h.passage.text for h in hits)
+
+
+def test_seed_offsets_slice_the_source_exactly(seed_settings) -> None:  # noqa: ANN001
+    assert assert_offsets_exact(seed_settings) > 1
+    assert set(chunks_by_source(seed_settings)) == {str(SEED.resolve())}
+
+
+def test_offsets_with_crlf_unicode_emoji_and_bom(store_settings, tmp_path: Path) -> None:  # noqa: ANN001
+    para = (
+        "The \u201cmayor\u201d said the caf\u00e9 budget \u2014 \u20ac2.5m \u2014 was final \U0001f600. "
+        "Residents weren\u2019t told; na\u00efve plans were dropped \U0001f44d\U0001f3fd.\r\n"
+    )
+    body = "\r\n".join(para * 3 for _ in range(6))
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    settings = make_settings(Path(store_settings.chroma_dir), chunk_size=200, chunk_overlap=40)
+    report = ingest_paths(settings, [path])
+    assert not report.errors
+    assert report.added == report.chunks > 3
+    assert assert_offsets_exact(settings) == report.chunks
+    texts = [t for _, t, _ in Store(settings).iter_chunks()]
+    assert not any(t.startswith("\ufeff") for t in texts)
+    assert any("\U0001f600" in t for t in texts)
+
+
+# -- idempotent ingest --------------------------------------------------------------------------------------------
+def test_reingest_edit_prune_and_rebuild(store_settings, tmp_path: Path) -> None:  # noqa: ANN001
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = docs / "a.txt", docs / "b.md"
+    a.write_text("The harbour board met on Monday.\n\nIt approved new cranes for the east quay.\n")
+    b.write_text("# Parks\n\nThe parks office hired four gardeners for the spring season.\n")
+    s = store_settings
+
+    first = ingest_paths(s, [docs])
+    assert first.documents == 2 and first.added == first.chunks > 0 and not first.errors
+
+    again = ingest_paths(s, [docs])
+    assert (again.added, again.updated, again.removed) == (0, 0, 0)
+    assert again.unchanged == again.chunks == first.chunks
+
+    a.write_text("The harbour board met on Friday.\n\nIt rejected the crane purchase after a long debate.\n")
+    edited = ingest_paths(s, [a])
+    assert edited.updated > 0 and edited.removed > 0 and edited.added == 0
+    by_source = chunks_by_source(s)
+    a_texts = [t for _, t, _ in by_source[str(a.resolve())]]
+    assert not any("Monday" in t or "cranes" in t for t in a_texts)
+    assert any("rejected the crane purchase" in t for t in a_texts)
+    assert edited.chunks == Store(s).count() == sum(len(v) for v in by_source.values())
+    assert assert_offsets_exact(s) == edited.chunks
+
+    b_chunks = len(by_source[str(b.resolve())])
+    b.unlink()
+    kept = ingest_paths(s, [docs])  # without --prune the deleted file's chunks stay
+    assert kept.removed == 0 and kept.chunks == edited.chunks
+    pruned = ingest_paths(s, [docs], prune=True)
+    assert pruned.removed == b_chunks
+    assert set(chunks_by_source(s)) == {str(a.resolve())}
+    assert pruned.chunks == edited.chunks - b_chunks
+
+    c = tmp_path / "c.txt"
+    c.write_text("The library extended its opening hours on Sundays.\n")
+    rebuilt = ingest_paths(s, [c], rebuild=True)
+    assert rebuilt.added == rebuilt.chunks == Store(s).count() > 0
+    assert set(chunks_by_source(s)) == {str(c.resolve())}
+    hits = searcher(s).search("library opening hours", 3)
+    assert hits and "library" in hits[0].passage.text
+
+
+def test_other_embedding_model_is_refused_naming_rebuild(store_settings, tmp_path: Path) -> None:  # noqa: ANN001
+    doc = tmp_path / "one.txt"
+    doc.write_text("The tram line to the airport opens in May.\n")
+    built = ingest_paths(store_settings, [doc])
+    assert built.added > 0
+    other = make_settings(Path(store_settings.chroma_dir), embedding_model="local:some/other")
+    store = Store(other)
+    for _ in range(2):  # the refusal holds on every call, not only the first
+        with pytest.raises(StoreError, match="--rebuild"):
+            store.count()
+    with pytest.raises(StoreError, match="--rebuild"):
+        ingest_paths(other, [doc])
+    assert Store(store_settings).count() == built.chunks
+
+
+# -- a Chroma server ----------------------------------------------------------------------------------------------
+def test_server_mode_ingest_and_search(chroma_server, tmp_path: Path) -> None:  # noqa: ANN001
+    from rag.settings import Settings
+
+    s = Settings(
+        chroma_url=chroma_server.url, collection="srv-test", chroma_dir=str(tmp_path / "unused"), _env_file=None
+    )  # type: ignore[call-arg]
+    report = ingest_paths(s, [SEED])
+    assert report.chunks > 0 and not report.errors
+    assert ingest_paths(s, [SEED]).added == 0
+    hits = searcher(s).search("Which newspaper broke the news?", 3)
+    assert any("Wall Street Journal broke the news" in h.passage.text for h in hits)
+    assert hits[0].passage.source == str(SEED.resolve())
+    assert not (tmp_path / "unused").exists()
+
+
+# -- hybrid retrieval ---------------------------------------------------------------------------------------------
+TOPICS = (
+    "road repairs, school maintenance, public transit, park upkeep, street lighting, library hours, water mains, "
+    "snow removal, police overtime, fire stations, housing grants, waste collection, bridge inspections, senior "
+    "services, youth sports, sewer upgrades, bike lanes, tree planting, museum funding, harbour dredging, bus "
+    "shelters, pension costs, recycling centres, emergency shelters, public pools, traffic signals, sidewalk repairs, "
+    "community centres, storm drains, city hall heating"
+).split(", ")
+# Spelling variants of the name: close for the embedding model, different words for BM25.
+LOOKALIKES = ("Zbigniev Quarterfeld", "Zbygniew Quartierfield", "Zbignev Quarterfelt", "Sbigniew Kwarterfield")
+RARE = (
+    "The city council debated the budget line for pothole patching on Tuesday evening. Officials, among them "
+    "Zbigniew Quarterfield, said spending would rise slightly next year, and residents were invited to comment "
+    "before the final vote."
+)
+
+
+@pytest.fixture(scope="module")
+def budget_settings(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    folder = tmp_path_factory.mktemp("budget")
+    paras = []
+    for i, topic in enumerate(TOPICS):
+        if i < 10:
+            paras.append(
+                f"The budget line for {topic} was presented by {LOOKALIKES[i % 4]}, "
+                "who said spending would rise slightly next year."
+            )
+        else:
+            paras.append(
+                f"The city council debated the budget line for {topic} on Tuesday evening. Officials said spending "
+                "would rise slightly next year, and residents were invited to comment before the final vote."
+            )
+    paras.insert(17, RARE)
+    (folder / "budget.txt").write_text("\n\n".join(paras) + "\n")
+    settings = make_settings(folder / "store", chunk_size=240, chunk_overlap=50)
+    report = ingest_paths(settings, [folder / "budget.txt"])
+    assert report.chunks == len(paras)  # one paragraph per chunk
+    return settings
+
+
+def test_rare_name_is_found_first_by_its_lexical_match(budget_settings) -> None:  # noqa: ANN001
+    hits = searcher(budget_settings).search("Zbigniew Quarterfield", 31)
+    assert hits[0].passage.text == RARE
+    assert hits[0].lexical > 0
+    assert all(h.lexical == 0 for h in hits[1:])
+    by_dense = sorted(hits, key=lambda h: -h.dense)
+    assert by_dense[0].passage.text != RARE  # dense alone prefers a misspelt name
+    assert any(name in by_dense[0].passage.text for name in LOOKALIKES)
+
+
+def test_lexical_index_follows_reingest(store_settings, tmp_path: Path) -> None:  # noqa: ANN001
+    doc = tmp_path / "notes.txt"
+    doc.write_text("The ferry timetable changes in June.\n\nThe ferry operator is Quillfeather Lines.\n")
+    ingest_paths(store_settings, [doc])
+    search = searcher(store_settings)  # kept across the re-ingest: its cached index must not go stale
+    first = search.search("Quillfeather", 3)
+    assert first and first[0].lexical > 0 and "Quillfeather" in first[0].passage.text
+
+    doc.write_text("The ferry timetable changes in June.\n\nThe ferry operator is Brackenwhistle Marine.\n")
+    assert ingest_paths(store_settings, [doc]).removed > 0
+    for s in (search, searcher(store_settings)):
+        new = s.search("Brackenwhistle", 3)
+        assert new and new[0].lexical > 0 and "Brackenwhistle" in new[0].passage.text
+        old = s.search("Quillfeather", 3)
+        assert all(h.lexical == 0 and "Quillfeather" not in h.passage.text for h in old)
