@@ -28,7 +28,9 @@ def __getattr__(name: str) -> Any:
 
         return getattr(types, name)
     if name == "evaluate":
-        from rag.evaluate import evaluate
+        # The submodule rag.evaluate shares the name: bind the function over it once imported.
+        from rag.evaluate import evaluate as func
 
-        return evaluate
+        globals()["evaluate"] = func
+        return func
     raise AttributeError(name)
