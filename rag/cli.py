@@ -140,6 +140,8 @@ def ask(
     from rag.ingest import ensure_seed
 
     settings = _settings()
+    if not question.strip():
+        raise RagError("the question is empty: type a question about the article")
     ensure_seed(settings)
     ans = Chatbot(settings).ask(question)
     if as_json:
@@ -227,7 +229,11 @@ def main() -> None:
     except Exception as exc:  # click usage errors
         import click
 
-        if isinstance(exc, click.ClickException):
+        try:
+            from typer._click.exceptions import ClickException as TyperClickException
+        except ImportError:  # typer versions that use click directly
+            TyperClickException = click.ClickException  # noqa: N806
+        if isinstance(exc, click.ClickException | TyperClickException):
             exc.show()
             sys.exit(exc.exit_code)
         raise

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -121,15 +122,21 @@ class ExtractiveAnswerer:
         self.idf = idf
         self._cache: dict[str, list[float]] = {}
         self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def vectors(self, texts: list[str]) -> list[list[float]]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        """Embeddings of texts, cached (sentences and words recur across questions); safe across threads."""
+        with self._lock:
+            known = dict(self._cache)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            if len(self._cache) + len(missing) > self._cache_size:
-                self._cache.clear()
-            for t, v in zip(missing, self.encode(missing), strict=True):
-                self._cache[t] = v
-        return [self._cache[t] for t in texts]
+            fresh = dict(zip(missing, self.encode(missing), strict=True))
+            with self._lock:
+                if len(self._cache) + len(fresh) > self._cache_size:
+                    self._cache.clear()
+                self._cache.update(fresh)
+            known.update(fresh)
+        return [known[t] for t in texts]
 
     # -- evidence ---------------------------------------------------------------------------------------------
     def _coverage(self, q: QuestionInfo, terms: set[str]) -> float:
@@ -190,6 +197,8 @@ class ExtractiveAnswerer:
         fallback = sum(known) / len(known) if known else 1.0
         idf = {t: (self.idf(t) if self.idf(t) < self._max_idf else fallback) for t in q.terms}
         total = sum(q.weights[t] * idf[t] for t in q.terms)
+        every = [w for c in cands for w in words(c.text) if stem(w) not in STOPWORDS and len(w) > 2]
+        self.vectors([qwords[t] for t in unmatched] + list(dict.fromkeys(every)))  # one batch, then cached
         for c in cands:
             cwords = list(dict.fromkeys(w for w in words(c.text) if stem(w) not in STOPWORDS and len(w) > 2))
             if not cwords:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from rag.errors import ConfigError
@@ -20,7 +20,7 @@ def prompts_dir() -> Path:
     raise ConfigError("the prompts/ folder is missing from this installation")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> str:
     """The prompt template ``name``; its ``{variables}`` must be exactly the expected ones."""
     path = prompts_dir() / f"{name}.txt"
