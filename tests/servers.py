@@ -26,7 +26,9 @@ LLAMA_START_TIMEOUT = float(os.environ.get("RAG_TEST_LLAMA_START_TIMEOUT", "180"
 CHROMA_START_TIMEOUT = float(os.environ.get("RAG_TEST_CHROMA_START_TIMEOUT", "60"))
 LLAMA_MODEL_ALIAS = "gemma3-270m"
 LLAMA_CHAT_FORMAT = "gemma3"  # registered by rag/llama_server.py; keeps the system message
-LLAMA_LAUNCHER = Path(__file__).resolve().parent.parent / "rag" / "llama_server.py"
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a module: as a script, rag/ would lead sys.path and rag/types.py would shadow the standard ``types``.
+LLAMA_LAUNCHER = "rag.llama_server"
 
 __all__ = ["free_port", "LlamaServer", "ChromaServer", "scripted_openai", "llama_server", "chroma_server"]
 
@@ -156,7 +158,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
     cmd = [
-        sys.executable, str(LLAMA_LAUNCHER),  # python -m llama_cpp.server, with AMX off + gemma3 format
+        sys.executable, "-m", LLAMA_LAUNCHER,  # python -m llama_cpp.server, with AMX off + gemma3 format
         "--model", model_path,
         "--model_alias", LLAMA_MODEL_ALIAS,
         "--chat_format", LLAMA_CHAT_FORMAT,
@@ -165,7 +167,8 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         "--n_ctx", "2048",
         "--n_threads", str(max(1, min(4, os.cpu_count() or 1))),
     ]  # fmt: skip
-    proc = _spawn(cmd, log_path, env={"HF_HUB_OFFLINE": "1"})
+    pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    proc = _spawn(cmd, log_path, env={"HF_HUB_OFFLINE": "1", "PYTHONPATH": pythonpath})
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_ready(proc, lambda: _http_ok(f"{url}/v1/models"), LLAMA_START_TIMEOUT, "llama.cpp server", log_path)

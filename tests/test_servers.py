@@ -9,6 +9,7 @@ from typing import Any
 import openai
 import pytest
 
+from rag.llama_server import gemma3_prompt
 from tests.fakes.openai_server import (
     ScriptedOpenAI,
     drop_connection,
@@ -20,7 +21,6 @@ from tests.fakes.openai_server import (
     stall_mid_stream,
     status,
 )
-from rag.llama_server import gemma3_prompt
 from tests.servers import ChromaServer, LlamaServer, free_port
 
 MESSAGES = [
