@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rag.errors import GenerationError
-from rag.prompts import format_passages, render
+from rag.prompts import format_passages, load_prompt, render
 from rag.settings import Settings
 from rag.types import Passage
 
@@ -16,9 +17,13 @@ log = logging.getLogger(__name__)
 
 
 def chat_model(settings: Settings, model: str, streaming: bool = True) -> Any:
-    """A LangChain ChatOpenAI with an explicit timeout, retries and temperature 0."""
+    """A LangChain ChatOpenAI with an explicit timeout, retries, a token limit and temperature 0."""
     from langchain_openai import ChatOpenAI
 
+    limit: dict[str, Any] = {"max_tokens": settings.llm_max_tokens}  # sent as max_completion_tokens
+    if not _is_openai(settings.openai_base_url):
+        # llama.cpp's Python server and Ollama ignore max_completion_tokens; every server reads max_tokens.
+        limit = {"extra_body": {"max_tokens": settings.llm_max_tokens}}
     return ChatOpenAI(
         model=model,
         api_key=settings.openai_api_key or "not-needed",  # type: ignore[arg-type]
@@ -26,9 +31,13 @@ def chat_model(settings: Settings, model: str, streaming: bool = True) -> Any:
         temperature=0,
         timeout=settings.llm_timeout,
         max_retries=settings.llm_max_retries,
-        max_tokens=settings.llm_max_tokens,  # type: ignore[call-arg]
         streaming=streaming,
+        **limit,
     )
+
+
+def _is_openai(base_url: str | None) -> bool:
+    return not base_url or "api.openai.com" in base_url
 
 
 def describe_error(exc: BaseException, settings: Settings) -> str:
@@ -97,4 +106,19 @@ class OpenAIGenerator:
             raise GenerationError(describe_error(exc, self.settings)) from None
         text = out.content if isinstance(out.content, str) else ""
         line = text.strip().splitlines()[0].strip() if text.strip() else ""
-        return line
+        return usable_rewrite(line, question)
+
+
+def usable_rewrite(line: str, question: str) -> str:
+    """The model's standalone question, or "" when it echoed its prompt or rambled (the caller then falls back)."""
+    line = re.sub(r"^\W*((standalone|last) )?question\s*:[\s*_]*", "", line, flags=re.I).strip()
+    if (
+        len(line) < 3
+        or line in load_prompt("condense")
+        or line.lower() == question.strip().lower()  # not rewritten: the rule-based rewrite is better
+        or len(line) > 2 * len(question) + 200
+    ):
+        if line:
+            log.info("ignoring the model's rewrite of the question: %r", line[:200])
+        return ""
+    return line
