@@ -111,7 +111,9 @@ def test_a_claim_the_passage_does_not_back_is_unsupported() -> None:
 
 
 def test_a_claim_is_supported_when_one_of_its_cited_passages_backs_it() -> None:
-    _, citations, unsupported = verify("Iran's mission to the United Nations denied the transfer [1, 2].", [WSJ, MISSION])
+    _, citations, unsupported = verify(
+        "Iran's mission to the United Nations denied the transfer [1, 2].", [WSJ, MISSION]
+    )
     assert unsupported == []
     by_n = {c.n: c for c in citations}
     assert by_n[2].supported and by_n[2].id == MISSION.id
