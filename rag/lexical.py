@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from rag.store import Store
 from rag.text import tokens
 
 log = logging.getLogger(__name__)
+
+REVISION_TTL_S = 1.0
 
 
 @dataclass
@@ -73,15 +76,27 @@ def build_index(store: Store, revision: str) -> LexicalIndex:
 
 
 class LexicalCache:
-    """Keeps the index of the store's current revision: memory first, then disk, else rebuilt."""
+    """Keeps the index of the store's current revision: memory first, then disk, else rebuilt.
+
+    The store's revision is read at most every ``REVISION_TTL_S`` seconds (an answer asks for the index many
+    times); a write made in this process is seen at once, one made by another process within that time.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._index: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._checked: tuple[float, int] = (-1e9, -1)  # (monotonic time, Store.local_writes) of the last check
 
     def get(self) -> LexicalIndex:
+        now = time.monotonic()
+        checked_at, writes = self._checked
+        index = self._index
+        if index is not None and writes == Store.local_writes and now - checked_at < REVISION_TTL_S:
+            return index
+        writes = Store.local_writes
         revision = self.store.revision()
+        self._checked = (now, writes)
         with self._lock:
             if self._index is not None and self._index.revision == revision:
                 return self._index

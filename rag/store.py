@@ -60,6 +60,8 @@ class Store:
     0
     """
 
+    local_writes = 0  # bumped by every revision change made in this process (caches re-check at once)
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.client = self._connect()
@@ -153,6 +155,7 @@ class Store:
         meta.update(self.manifest())
         meta["revision"] = uuid.uuid4().hex
         col.modify(metadata=meta)
+        Store.local_writes += 1
 
     def count(self) -> int:
         col = self.chunks()
@@ -173,6 +176,7 @@ class Store:
                 pass
         self._chunks = None
         self._docs = None
+        Store.local_writes += 1
         lex = self.lexical_dir()
         if lex is not None and lex.exists():
             for f in lex.glob(f"{self.settings.collection}.*"):
