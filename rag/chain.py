@@ -12,9 +12,12 @@ from typing import Any
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
 from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates
-from rag.followup import FOLLOWING_UP, Message, condense
+from rag.followup import FOLLOWING_UP, Message, condense, previous_sentences
+from rag.injection import looks_like_instruction
+from rag.prompts import load_prompt, neutralise
 from rag.question import QuestionInfo, analyse
 from rag.retrieval import Hit, HybridRetriever, HybridSearcher
+from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
 from rag.store import Store
 from rag.types import Answer, Delta, Passage
@@ -44,6 +47,7 @@ class Chatbot:
         self.searcher = HybridSearcher(self.store, self.embeddings)
         self.retriever = HybridRetriever(searcher=self.searcher, k=self.settings.top_k)
         self.extractive = ExtractiveAnswerer(encode=self.embeddings.embed_documents, idf=self._idf)
+        self.link_allowlist = parse_allowlist(self.settings.link_allowlist)
         self.llm: Any = None
         if self.generator_name.startswith("openai:"):
             from rag.generate import OpenAIGenerator
@@ -68,6 +72,8 @@ class Chatbot:
         standalone, context = self.condense(question, history or [])
         hits = self.searcher.search(standalone, self.settings.top_k)
         info = analyse(focus_of(standalone), context)
+        if standalone != question and history:
+            info.previous = previous_sentences(history)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -121,7 +127,8 @@ class Chatbot:
         if self.llm is not None and history and standalone != question:
             from rag.followup import _turns
 
-            text = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in _turns(history)[-3:])
+            # Earlier answers may quote documents: defuse role markers so they cannot forge turns.
+            text = "\n".join(f"User: {neutralise(q)}\nAssistant: {neutralise(a)}" for q, a in _turns(history)[-3:])
             try:
                 rewritten = self.llm.condense(question, text)
                 if rewritten:
@@ -137,11 +144,24 @@ class Chatbot:
         vec = hits[0].query_vector if hits else None
         if not hits or vec is None:
             return self._abstained(question, standalone, [], "nothing relevant was retrieved", "extractive")
-        out = self.extractive.answer(info, hits, vec)
+        usable = list(hits)
+        while True:
+            out = self.extractive.answer(info, usable, vec)
+            # A passage written to steer an assistant (injected instructions, forged delimiters, links) is
+            # never quoted as an answer: drop it and answer from the others.
+            steering = {c.id for c in out.citations if looks_like_instruction(c.text)}
+            if not steering:
+                break
+            log.warning("not quoting %d passage(s) that read as instructions to the assistant", len(steering))
+            usable = [h for h in usable if h.passage.id not in steering]
+            if not usable:
+                return self._abstained(
+                    question, standalone, hits, "the retrieved passages read as instructions, not facts", "extractive"
+                )
         return Answer(
             question=question,
             standalone_question=standalone,
-            text=out.text,
+            text=self._clean(out.text),
             abstained=out.abstained,
             abstain_reason=out.reason,
             citations=out.citations,
@@ -169,13 +189,17 @@ class Chatbot:
         passages = [h.passage for h in hits]
         parts: list[str] = []
         error: str | None = None
+        shown = StreamSanitizer(self.link_allowlist)  # no link or image is shown, even while streaming
         try:
             for delta in self.llm.stream(standalone, passages):
                 parts.append(delta)
-                yield Delta(delta)
+                if safe := shown.feed(delta):
+                    yield Delta(safe)
         except GenerationError as exc:
             error = str(exc)
             parts = [getattr(exc, "partial", "".join(parts))]
+        if rest := shown.flush():
+            yield Delta(rest)
         raw = "".join(parts).strip()
         if error and not raw:
             raise GenerationError(error)
@@ -190,7 +214,9 @@ class Chatbot:
             cv, *tv = self.extractive.vectors([claim, *texts])
             return [_cos(cv, v) for v in tv]
 
-        text, citations, unsupported = verify(raw, passages, similarity)
+        # A passage that reads as instructions to the assistant supports nothing it is made to say.
+        steering = [n for n, p in enumerate(passages, start=1) if looks_like_instruction(p.text)]
+        text, citations, unsupported = verify(self._clean(raw), passages, similarity, steering)
         text, citations = renumber(text, citations)
         abstained = not citations and bool(re.match(r"^\s*the article (doesn't|does not)", text, re.I))
         return Answer(
@@ -206,6 +232,17 @@ class Chatbot:
             incomplete=error is not None,
             error=error,
         )
+
+    def _clean(self, text: str) -> str:
+        """Answer text without links, images or markup that are not allow-listed, nor echoes of the prompt."""
+        report = Report()
+        out = clean_answer(text, self.link_allowlist, load_prompt("answer"), report)
+        if report.total:
+            log.warning(
+                "removed from an answer: %d link(s), %d image(s), %d tag(s), %d instruction echo(es)",
+                report.links, report.images, report.tags, report.withheld,
+            )
+        return out
 
     def _abstained(self, question: str, standalone: str, hits: list[Hit], reason: str, name: str) -> Answer:
         return Answer(

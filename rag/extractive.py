@@ -30,11 +30,17 @@ WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
 SOFT_TOP = 10
-SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-scoring one down to this share  # sentences re-scored with soft term matching
+SLOT_MARGIN = 0.6
+SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
+SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
+SOFT_SAID = 0.6
+TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus  # word similarity at which a question word counts as said by the sentence  # a sentence with the fact asked for may win over a better-scoring one down to this share  # sentences re-scored with soft term matching
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 
 SLOT_PHRASE = {
     "money": "how much money was involved",
+    "percent": "what share",
+    "address": "the address",
     "measure": "that measurement",
     "quantity": "how many",
     "time": "when",
@@ -43,6 +49,12 @@ SLOT_PHRASE = {
     "person": "who",
     "reason": "why",
 }
+
+CAUSAL = re.compile(
+    r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
+    r"caused|the reason|therefore|thus|amid)\b",
+    re.I,
+)
 
 Encode = Callable[[list[str]], list[list[float]]]
 
@@ -67,6 +79,13 @@ class Extracted:
     citations: list[Citation]
     abstained: bool
     reason: str | None
+
+
+def _has_term(term: str, terms: set[str]) -> bool:
+    """Exact stem, or the end of a compound word ("teacher" in "schoolteacher")."""
+    if term in terms:
+        return True
+    return len(term) >= 5 and any(len(t) > len(term) + 2 and t.endswith(term) for t in terms)
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -143,7 +162,20 @@ class ExtractiveAnswerer:
         total = sum(q.weights[t] * self.idf(t) for t in q.terms)
         if total <= 0:
             return 0.0
-        return sum(q.weights[t] * self.idf(t) for t in q.terms if t in terms) / total
+        return sum(q.weights[t] * self.idf(t) for t in q.terms if _has_term(t, terms)) / total
+
+    def _not_said_otherwise(self, q: QuestionInfo, terms: list[str], cand: Candidate) -> list[str]:
+        """The terms that no word of the sentence says in other words either."""
+        qwords = {stem(w): w for w in words(q.text)}
+        cwords = list(dict.fromkeys(w for w in words(cand.text) if w not in STOPWORDS and len(w) > 2))
+        names = {t for e in q.entities for t in tokens(e)}
+        todo = [t for t in terms if t in qwords and t not in names]  # a name must be said by name
+        if not cwords or not todo:
+            return terms
+        vecs = self.vectors([qwords[t] for t in todo] + cwords)
+        qv, cv = vecs[: len(todo)], vecs[len(todo) :]
+        said = {t for t, v in zip(todo, qv, strict=True) if max(_cos(v, c) for c in cv) >= SOFT_SAID}
+        return [t for t in terms if t not in said]
 
     def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate]) -> list[str]:
         """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
@@ -152,9 +184,12 @@ class ExtractiveAnswerer:
             for c in cands:  # a sentence that refers back is read with the one before it
                 if c.passage.source == best.passage.source and 0 <= best.start - c.end <= 2:
                     near |= c.terms
-        known = [t for t in q.terms if q.weights[t] >= 1.0 and self.idf(t) < self._max_idf]
+        # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing.
+        known = [t for t in q.focus_terms() if TOPIC_IDF < self.idf(t) < self._max_idf]
         total = sum(self.idf(t) for t in known)
-        off = [t for t in known if t not in near]
+        off = [t for t in known if not _has_term(t, near)]
+        if off:
+            off = self._not_said_otherwise(q, off, best)
         if total and sum(self.idf(t) for t in off) / total > 0.5:
             return off
         return []
@@ -184,8 +219,8 @@ class ExtractiveAnswerer:
     @staticmethod
     def _slot(q: QuestionInfo, text: str) -> bool:
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
-            return quantity_near(text, q.terms)
-        return has_slot(q.slot, text, q.entities)
+            return quantity_near(text, q.focus_terms())
+        return has_slot(q.slot, text, q.entities, q.unit)
 
     def _soft_coverage(self, q: QuestionInfo, cands: list[Candidate]) -> None:
         """Credit question words that a sentence says in other words (Tehran ~ Iran, rockets ~ missiles)."""
@@ -207,7 +242,7 @@ class ExtractiveAnswerer:
             qv, cv = vecs[: len(unmatched)], vecs[len(unmatched) :]
             got = 0.0
             for t in q.terms:
-                if t in c.terms:
+                if _has_term(t, c.terms):
                     got += q.weights[t] * idf[t]
                 elif t in qwords:
                     sim = max(_cos(qv[unmatched.index(t)], v) for v in cv)
@@ -225,12 +260,24 @@ class ExtractiveAnswerer:
             c.coverage = self._coverage(q, c.terms)
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
+        said_before = {normalize(t).lower() for t in q.previous}
+        before = [c for c in cands if normalize(c.text).lower() in said_before]
+        continuing = bool(before) and not [t for t in q.terms if q.weights[t] >= 1.0]
         for c in cands:
             c.slot = self._slot(q, c.text)
-            novelty = 1.0 if (c.terms - set(q.terms)) else 0.3
+            own = {t for t in q.terms if q.weights[t] >= 1.0}
+            novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
             c.score = (0.55 * c.dense + 0.45 * c.coverage) * novelty
             if q.slot in SLOT_PHRASE and q.slot != "reason":
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
+            causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
+            if causal:
+                c.score += 0.15
+            if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
+                if c in before and not causal:
+                    c.score *= 0.5
+                elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
+                    c.score += 0.25
 
     # -- answer -----------------------------------------------------------------------------------------------
     def answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
@@ -243,7 +290,9 @@ class ExtractiveAnswerer:
         top_dense = max(c.dense for c in cands)
         top_cov = max(c.coverage for c in cands)
         topic = _topic(q)
-        if top_dense < OFF_TOPIC_DENSE and top_cov < OFF_TOPIC_COVERAGE:
+        # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
+        bare = bool(q.previous) and not [t for t in q.terms if q.weights[t] >= 1.0]
+        if top_dense < OFF_TOPIC_DENSE and top_cov < OFF_TOPIC_COVERAGE and not bare:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
@@ -253,14 +302,16 @@ class ExtractiveAnswerer:
             return self._abstain(
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
             )
-        if best.dense < WEAK_DENSE and best.coverage < WEAK_COVERAGE:
+        specific = q.slot in SPECIFIC_SLOTS or (q.slot == "measure" and q.unit is not None)
+        if best.dense < WEAK_DENSE and best.coverage < WEAK_COVERAGE and not specific and not bare:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
             )
         if q.slot in SLOT_PHRASE and q.slot != "reason":
             # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
-            fitting = [c for c in ranked if c.slot and c.score >= SLOT_MARGIN * best.score]
+            margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
+            fitting = [c for c in ranked if c.slot and c.score >= margin * best.score]
             on_focus = [c for c in fitting if not self._off_focus(q, c, cands)]
             if not on_focus:
                 why = (

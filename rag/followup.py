@@ -127,3 +127,11 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     else:
         standalone = q
     return standalone, context
+
+
+def previous_sentences(history: Sequence[Message]) -> list[str]:
+    """The sentences of the last answer (markers removed): a follow-up should not just repeat them."""
+    from rag.text import sentences
+
+    pairs = _turns(history)
+    return sentences(_clean_answer(pairs[-1][1])) if pairs else []

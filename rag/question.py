@@ -12,7 +12,7 @@ QWORDS = frozenset("what which who whom whose when where why how is are was were
 GENERIC = frozenset(
     (
         "name names happen happened many much kind type sort thing things one ones exactly exact specific "
-        "describe described call called mean meaning role part year years date month day time number amount"
+        "describe described call called mean meaning role part year years date month day time number amount new"
     ).split()
 )
 
@@ -38,7 +38,7 @@ NUMBER_WORDS = (
 QUANTITY_RE = re.compile(rf"(\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)", re.I)
 MONEY_RE = re.compile(
     r"([$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|pounds?|rubles?|roubles?|yuan|rials?|usd|eur)\b|"
-    r"\b(?:dollars?|euros?|rubles?|roubles?|rials?)\b|\bfunding\b|\bbudget\b|\b(?:million|billion)\b)",
+    r"\b\d[\d,.]*\s*(?:million|billion|thousand)\b|\b(?:millions|billions) of (?:dollars|euros|pounds|rubles)\b)",
     re.I,
 )
 MEASURE_RE = re.compile(
@@ -57,18 +57,43 @@ ROLE_RE = re.compile(
 
 # What a question asks for, and the evidence an answer sentence must hold for it.
 SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(what (?:percentage|percent|share|proportion|fraction|portion)|what part of)\b", re.I), "percent"),
     (re.compile(r"\b(how much|what (?:is|was) the (?:price|cost)|price|cost|pay|paid|spend|spent|worth)\b", re.I), "money"),
-    (re.compile(r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how big|how large|"
-                r"how heavy|how fast|speed|size|weigh|square feet|area|duration)\b", re.I), "measure"),
-    (re.compile(r"\b(how many|what number|number of|what percentage|what share|how old|age)\b", re.I), "quantity"),
+    (re.compile(r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how high|how big|how large|"
+                r"how heavy|how fast|speed|size|weigh|weight|square (?:feet|foot|meters?|metres?)|area|duration)\b",
+                re.I), "measure"),
+    (re.compile(r"\b(how many|what number|number of|how old|age)\b", re.I), "quantity"),
     (re.compile(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
                 r"birth year|born)\b", re.I), "time"),
-    (re.compile(r"\b(where|which (?:city|country|town|place|state|region|location)|what (?:city|country|town|"
-                r"place|state|region|location))\b", re.I), "place"),
-    (re.compile(r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|official|officials|newspaper|paper|company|agency|country|"
-                r"organization|group|body|minister|leader|firm|architects?))\b", re.I), "agent"),
+    (re.compile(r"\b(address|street)\b", re.I), "address"),
+    (re.compile(r"\b(where|which (?:city|country|town|place|state|region|location|neighbou?rhood|district)|"
+                r"what (?:city|country|town|place|state|region|location|neighbou?rhood|district))\b", re.I), "place"),
+    (re.compile(r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|"
+                r"official|officials|newspaper|paper|company|agency|country|organization|group|body|minister|leader|"
+                r"firm|architects?))\b", re.I), "agent"),
     (re.compile(r"^\s*why\b", re.I), "reason"),
 ]
+YES_NO = re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|has|have|had|should)\b", re.I)
+# Words that only say which kind of fact is wanted; they are not what the question is about.
+SLOT_WORDS = {
+    "money": {"money", "cost", "price", "pay", "paid", "spend", "spent", "worth", "much", "dollar", "fund"},
+    "percent": {"percentage", "percent", "share", "proportion", "fraction", "portion", "part", "much"},
+    "quantity": {"many", "number", "much", "old", "age"},
+    "time": {"when", "year", "date", "day", "month", "time"},
+    "address": {"address", "street", "located", "location"},
+    "place": {"where", "city", "country", "town", "place", "state", "region", "location", "located"},
+    "measure": {"far", "range", "distance", "long", "tall", "high", "big", "large", "heavy", "fast", "speed", "size",
+                "weigh", "weight", "area", "duration", "square"},
+}
+UNIT_FAMILIES = {
+    "distance": (r"how far|range|distance", r"km|kilomet(?:er|re)s?|miles?|meters?|metres?|feet|foot|ft|yards?"),
+    "area": (r"square|area|acre|hectare", r"square\s+(?:feet|foot|meters?|metres?|miles?|kilomet(?:er|re)s?)|"
+             r"sq\.?\s*(?:ft|m)|acres?|hectares?"),
+    "duration": (r"how long|duration", r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"),
+    "weight": (r"heavy|weigh", r"kg|kilograms?|grams?|tons?|tonnes?|pounds?|lbs?"),
+    "height": (r"tall|high|height", r"meters?|metres?|feet|foot|ft|stor(?:ey|y|ies)"),
+    "speed": (r"fast|speed", r"mph|km/h|kph|knots?|miles per hour|kilomet(?:er|re)s per hour|mach"),
+}
 
 
 @dataclass
@@ -80,6 +105,13 @@ class QuestionInfo:
     terms: list[str]  # stemmed content words, question words and generic words removed
     entities: list[str]  # capitalised names as written
     weights: dict[str, float] = field(default_factory=dict)  # per term, 1.0 unless from context
+    unit: str | None = None  # for measure questions: distance, area, duration, weight, height, speed
+    previous: list[str] = field(default_factory=list)  # sentences quoted in the answer this follows up on
+
+    def focus_terms(self) -> list[str]:
+        """The question's own terms minus the words that only name the kind of fact asked for."""
+        skip = {stem(w) for w in SLOT_WORDS.get(self.slot, set())}
+        return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
 
 def entities_in(text: str) -> list[str]:
@@ -114,6 +146,14 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
             break
     if slot in ("other", "agent", "place") and asks_person(question):
         slot = "person"
+    if YES_NO.match(question) and slot not in ("time", "place", "address"):
+        slot = "yesno"
+    unit = None
+    if slot == "measure":
+        for family, (asks, _units) in UNIT_FAMILIES.items():
+            if re.search(asks, question, re.I):
+                unit = family
+                break
     terms: list[str] = []
     for w in words(question):
         if w in STOPWORDS or w in QWORDS or w in GENERIC:
@@ -126,7 +166,7 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         if t not in weights:
             weights[t] = 0.5
             terms.append(t)
-    return QuestionInfo(question, slot, terms, entities_in(question), weights)
+    return QuestionInfo(question, slot, terms, entities_in(question), weights, unit)
 
 
 PERSON_ROLE_RE = re.compile(
@@ -174,20 +214,36 @@ def asks_person(question: str) -> bool:
 
 
 def quantity_near(sentence: str, terms: list[str], window: int = 4) -> bool:
-    """A number shortly before one of the question's terms ("hundreds of drones")."""
+    """A number next to one of the question's terms ("hundreds of drones", "a collection of 42,000")."""
     from rag.text import stem
 
     ws = re.findall(r"[\w$€£%.,-]+", sentence)
     stems = [stem(w.lower().strip(".,")) for w in ws]
     for i, w in enumerate(ws):
         if QUANTITY_RE.fullmatch(w.strip(".,")) or re.fullmatch(r"\d[\d,.]*", w.strip(".,")):
-            if any(s in terms for s in stems[i + 1 : i + 1 + window]):
+            if any(s in terms for s in stems[i + 1 : i + 1 + window] + stems[max(0, i - 3) : i]):
                 return True
     return False
 
 
-def has_slot(slot: str, sentence: str, question_entities: list[str] | None = None) -> bool:
+ADDRESS_RE = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|"
+    r"Drive|Dr\.?|Way|Place|Pl\.?|Square|Court|Ct\.?|Parkway|Highway|Terrace)\b"
+)
+PERCENT_RE = re.compile(r"(\d[\d.,]*\s*(?:percent|per cent|%)|\b(?:half|a third|two[- ]thirds|a quarter|"
+                        r"three[- ]quarters|majority|minority)\b)", re.I)
+
+
+def has_slot(
+    slot: str, sentence: str, question_entities: list[str] | None = None, unit: str | None = None
+) -> bool:
     """Does the sentence hold the kind of fact the question asks for?"""
+    if slot == "percent":
+        return bool(PERCENT_RE.search(sentence))
+    if slot == "address":
+        return bool(ADDRESS_RE.search(sentence))
+    if slot == "measure" and unit:
+        return bool(re.search(rf"\d[\d,.]*\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
     if slot == "money":
         return bool(MONEY_RE.search(sentence))
     if slot == "measure":
