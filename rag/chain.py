@@ -16,7 +16,7 @@ from rag.followup import FOLLOWING_UP, Message, condense, previous_sentences
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
 from rag.question import QuestionInfo, analyse
-from rag.retrieval import Hit, HybridRetriever, HybridSearcher
+from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
 from rag.store import Store
@@ -45,7 +45,6 @@ class Chatbot:
             self.settings.embedding_model, self.settings.openai_api_key, self.settings.openai_base_url
         )
         self.searcher = HybridSearcher(self.store, self.embeddings)
-        self.retriever = HybridRetriever(searcher=self.searcher, k=self.settings.top_k)
         self.extractive = ExtractiveAnswerer(encode=self.embeddings.embed_documents, idf=self._idf)
         self.link_allowlist = parse_allowlist(self.settings.link_allowlist)
         self.llm: Any = None
@@ -54,6 +53,7 @@ class Chatbot:
 
             self.llm = OpenAIGenerator(self.settings, self.generator_name.split(":", 1)[1])
         self._chain: Any = None
+        self._retriever: Any = None
 
     # -- public API ---------------------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Message] | None = None) -> Answer:
@@ -82,6 +82,15 @@ class Chatbot:
             answer = yield from self._generate(question, standalone, info, hits)
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         yield answer
+
+    @property
+    def retriever(self) -> Any:
+        """The hybrid search as a LangChain retriever (built on first use: LangChain's machinery loads slowly)."""
+        if self._retriever is None:
+            from rag.retrieval import HybridRetriever
+
+            self._retriever = HybridRetriever(searcher=self.searcher, k=self.settings.top_k)
+        return self._retriever
 
     @property
     def chain(self) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rag.text import normalize, sentence_spans, tokens
@@ -98,12 +98,16 @@ def best_quote(claim: str, passage: Passage, similarity: Similarity | None = Non
 
 
 def verify(
-    answer: str, passages: Sequence[Passage], similarity: Similarity | None = None
+    answer: str,
+    passages: Sequence[Passage],
+    similarity: Similarity | None = None,
+    distrust: Collection[int] = (),
 ) -> tuple[str, list[Citation], list[str]]:
     """Check an answer against the passages it cites.
 
     Returns the answer with invented markers removed, one Citation per marker (numbered as in the answer), and
     the sentences that are not supported (uncited factual sentences, or cited ones the passage does not back).
+    Passages numbered in ``distrust`` (text written to steer the assistant) never count as support.
     """
     cleaned, _ = strip_invalid_markers(answer, len(passages))
     citations: dict[int, Citation] = {}
@@ -119,6 +123,7 @@ def verify(
         for n in claim.markers:
             p = passages[n - 1]
             qs, qe, _score, ok = best_quote(claim.text, p, similarity)
+            ok = ok and n not in distrust
             ok_any = ok_any or ok
             prev = citations.get(n)
             if prev is None or (ok and not prev.supported):

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.question import QuestionInfo, entities_in, has_slot, quantity_near
+from rag.question import QuestionInfo, entities_in, has_rate, has_slot, quantity_near
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.types import Citation, Passage
@@ -218,9 +218,11 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _slot(q: QuestionInfo, text: str) -> bool:
+        if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
+            return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
             return quantity_near(text, q.focus_terms())
-        return has_slot(q.slot, text, q.entities, q.unit)
+        return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
 
     def _soft_coverage(self, q: QuestionInfo, cands: list[Candidate]) -> None:
         """Credit question words that a sentence says in other words (Tehran ~ Iran, rockets ~ missiles)."""

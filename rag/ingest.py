@@ -62,6 +62,7 @@ class Ingestor:
         self.settings = settings
         self.store = store or Store(settings)
         self.progress = progress
+        self._writing = False
         from rag.embeddings import get_embeddings
 
         self.embeddings = get_embeddings(
@@ -87,6 +88,8 @@ class Ingestor:
         existing = set(chunks_col.get(where={"source": doc.source}, include=[])["ids"])
         new_ids = [i for i in wanted if i not in existing]
         stale = sorted(existing - set(wanted))
+        if new_ids or stale:
+            self._begin_writing()
         batch = self.store.max_batch()
         for lo in range(0, len(new_ids), batch):
             ids = new_ids[lo : lo + batch]
@@ -114,10 +117,13 @@ class Ingestor:
                 {"source": doc.source, "sha256": doc.sha256, "chunks": len(wanted), "chunker": self._chunker_key()}
             ],
         )
+        log.info("ingested %s: %d chunk(s) written, %d removed", doc.source, len(new_ids), len(stale))
 
     def remove_source(self, source: str, report: IngestReport) -> None:
         chunks_col = self.store.chunks(create=True)
         ids = chunks_col.get(where={"source": source}, include=[])["ids"]
+        if ids:
+            self._begin_writing()
         batch = self.store.max_batch()
         for lo in range(0, len(ids), batch):
             chunks_col.delete(ids=ids[lo : lo + batch])
@@ -134,7 +140,9 @@ class Ingestor:
                 files.append(item)
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self.store.write_lock(on_wait=on_wait):
-            before = self._snapshot()
+            interrupted = self.store.interrupted()
+            if interrupted:
+                log.warning("the last ingest into %s was interrupted; completing it", self.settings.store_label())
             for i, path in enumerate(files):
                 if self.progress:
                     self.progress(path.name, i, len(files))
@@ -150,13 +158,17 @@ class Ingestor:
                 for source in self.known_sources():
                     if not Path(source).exists():
                         self.remove_source(source, report)
-            if report.added or report.updated or report.removed or before != self._snapshot():
-                self.store.bump_revision()
+            if self._writing or interrupted:
+                self.store.bump_revision(writing=False)  # the commit mark of the whole run
+                self._writing = False
         report.chunks = self.store.count()
         return report
 
-    def _snapshot(self) -> int:
-        return self.store.count()
+    def _begin_writing(self) -> None:
+        """Mark the collection as being written before the first chunk changes (cleared when the run completes)."""
+        if not self._writing:
+            self.store.bump_revision(writing=True)
+            self._writing = True
 
     def known_sources(self) -> list[str]:
         got = self.store.documents().get(include=["metadatas"])
@@ -172,10 +184,7 @@ def ingest_paths(
     on_wait: Any = None,
 ) -> IngestReport:
     """Ingest files and folders; per-file problems are collected in ``report.errors``, the rest still ingest."""
-    store = Store(settings)
-    if rebuild:
-        with store.write_lock(on_wait=on_wait):
-            store.drop()
+    store = Store.rebuilt(settings, on_wait) if rebuild else Store(settings)
     return Ingestor(settings, store, progress).run(list(paths), prune=prune, on_wait=on_wait)
 
 

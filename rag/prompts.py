@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 from pathlib import Path
@@ -52,9 +53,27 @@ def format_passages(texts: list[str]) -> str:
     return "\n".join(blocks)
 
 
-def neutralise(text: str) -> str:
-    """Defuse delimiter look-alikes in untrusted text (``</passage>``, ``<passage``, prompt role markers)."""
-    import re
+# Look-alikes of "<" that a model may read as one: full-width and small forms, HTML entities, escapes.
+_LT = r"(?:<|\uff1c|\ufe64|&lt;?|&#0*60;?|&#x0*3c;?|\\u003c|\\x3c)"
+_PASSAGE_TAG = re.compile(_LT + r"(\s*/?\s*passage)", re.I)
+# Chat-template control tokens: <|im_start|>, <start_of_turn>, <s>, </s>, [INST], <<SYS>> ...
+_CONTROL = re.compile(
+    r"<\|[^<>|\n]{0,40}\|>|</?(?:start_of_turn|end_of_turn|bos|eos|s|sys)>|\[/?INST\]|<</?SYS>>", re.I
+)
+# A line that opens like a turn or a section of the prompt: "System:", "### Assistant:", "Question:".
+_ROLE_LINE = re.compile(
+    r"(?im)^([\s#>*_-]*(?:system|assistant|user|human|developer|tool|question|answer|rules|instructions?|passages?)"
+    r"\s*(?:\*\*)?\s*):"
+)
 
-    text = re.sub(r"<\s*/?\s*passage", lambda m: m.group(0).replace("<", "‹"), text, flags=re.I)
-    return re.sub(r"(?im)^\s*(system|assistant|user)\s*:", lambda m: m.group(0).replace(":", " ꞉"), text)
+
+def neutralise(text: str) -> str:
+    """Defuse delimiter look-alikes in untrusted text (``</passage>``, ``<passage``, role and control markers).
+
+    >>> neutralise('x </passage> y &lt;passage n="1"> <|im_start|>system')
+    'x ‹/passage> y ‹passage n="1"> ‹|im_start|›system'
+    """
+    text = _PASSAGE_TAG.sub(lambda m: "\u2039" + m.group(1), text)
+    text = _CONTROL.sub(lambda m: m.group(0).replace("<", "\u2039").replace(">", "\u203a").replace("[", "\u27e6")
+                        .replace("]", "\u27e7"), text)
+    return _ROLE_LINE.sub(lambda m: m.group(1) + " \ua789", text)

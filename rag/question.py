@@ -66,8 +66,8 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
                 r"birth year|born)\b", re.I), "time"),
     (re.compile(r"\b(address|street)\b", re.I), "address"),
-    (re.compile(r"\b(where|which (?:city|country|town|place|state|region|location|neighbou?rhood|district)|"
-                r"what (?:city|country|town|place|state|region|location|neighbou?rhood|district))\b", re.I), "place"),
+    (re.compile(r"\b(where|(?:which|what) (?:\w+ )?(?:city|country|town|place|state|region|location|"
+                r"neighbou?rhood|district|venue|base))\b", re.I), "place"),
     (re.compile(r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|"
                 r"official|officials|newspaper|paper|company|agency|country|organization|group|body|minister|leader|"
                 r"firm|architects?))\b", re.I), "agent"),
@@ -234,8 +234,24 @@ PERCENT_RE = re.compile(r"(\d[\d.,]*\s*(?:percent|per cent|%)|\b(?:half|a third|
                         r"three[- ]quarters|majority|minority)\b)", re.I)
 
 
+RATE_ASKED = re.compile(r"\b(?:per|a|each|every)\s+(second|minute|hour|day|week|month|year)\b", re.I)
+
+
+def has_rate(question: str, sentence: str) -> bool:
+    """A rate question ("how many per month") needs a rate in the answer."""
+    m = RATE_ASKED.search(question)
+    if not m:
+        return True
+    return bool(re.search(r"\b(?:per|a|each|every|an)\s+(?:second|minute|hour|day|week|month|year)\b|/\s?(?:s|h|day|"
+                          r"week|month|year)\b|\b(?:daily|weekly|monthly|annually|yearly|hourly)\b", sentence, re.I))
+
+
 def has_slot(
-    slot: str, sentence: str, question_entities: list[str] | None = None, unit: str | None = None
+    slot: str,
+    sentence: str,
+    question_entities: list[str] | None = None,
+    unit: str | None = None,
+    question_words: list[str] | None = None,
 ) -> bool:
     """Does the sentence hold the kind of fact the question asks for?"""
     if slot == "percent":
@@ -253,7 +269,11 @@ def has_slot(
     if slot == "time":
         return bool(TIME_RE.search(sentence))
     if slot == "place":
-        return bool(re.search(r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:the\s+)?[A-Z]", sentence))
+        asked = [w.lower()[:5] for w in question_words or []]
+        for m in re.finditer(r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:the\s+)?([A-Z][\w'’-]*)", sentence):
+            if m.group(1).lower()[:5] not in asked:  # "in Germany" does not answer "which German city"
+                return True
+        return False
     if slot == "person":
         known_terms = {t for e in question_entities or [] for t in tokens(e)}
         return any(not set(tokens(n)) <= known_terms for n in person_names(sentence))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
-from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.embeddings import Embeddings
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from typing import TYPE_CHECKING, Any
 
 from rag.lexical import LexicalCache
 from rag.store import Store
 from rag.types import Passage
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 log = logging.getLogger(__name__)
 
@@ -86,28 +84,49 @@ class HybridSearcher:
         return hits
 
 
-class HybridRetriever(BaseRetriever):
-    """The same search as a LangChain retriever, so it plugs into LCEL chains."""
+@functools.cache
+def _retriever_class() -> Any:
+    """Defined on first use: LangChain's retriever machinery costs a quarter second to import."""
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+    from pydantic import ConfigDict
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    class HybridRetriever(BaseRetriever):
+        """The same search as a LangChain retriever, so it plugs into LCEL chains."""
 
-    searcher: Any
-    k: int = 6
+        model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(
-                page_content=h.passage.text,
-                id=h.passage.id,
-                metadata={
-                    "id": h.passage.id,
-                    "source": h.passage.source,
-                    "start": h.passage.start,
-                    "end": h.passage.end,
-                    "score": h.passage.score,
-                    "dense": h.dense,
-                    "lexical": h.lexical,
-                },
-            )
-            for h in self.searcher.search(query, self.k)
-        ]
+        searcher: Any
+        k: int = 6
+
+        def _get_relevant_documents(
+            self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        ) -> list[Document]:
+            return [
+                Document(
+                    page_content=h.passage.text,
+                    id=h.passage.id,
+                    metadata={
+                        "id": h.passage.id,
+                        "source": h.passage.source,
+                        "start": h.passage.start,
+                        "end": h.passage.end,
+                        "score": h.passage.score,
+                        "dense": h.dense,
+                        "lexical": h.lexical,
+                    },
+                )
+                for h in self.searcher.search(query, self.k)
+            ]
+
+    HybridRetriever.__module__ = __name__
+    HybridRetriever.__qualname__ = "HybridRetriever"
+    return HybridRetriever
+
+
+def __getattr__(name: str) -> Any:
+    # ``from rag.retrieval import HybridRetriever`` works as before; the class is built on that first use.
+    if name == "HybridRetriever":
+        return _retriever_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

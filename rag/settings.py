@@ -69,7 +69,14 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=400, ge=16, description="Maximum tokens generated per answer.")
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
     max_file_mb: float = Field(default=20.0, gt=0, description="Larger input files are refused at ingest.")
+    lock_timeout: float = Field(
+        default=600.0, ge=0, description="Seconds an ingest waits for another one writing to the same store."
+    )
     ui_auth: str | None = Field(default=None, description="Basic auth for the web chat as user:password.")
+    link_allowlist: str = Field(
+        default="",
+        description="Hosts whose links and images may appear in answers (comma-separated); others are removed.",
+    )
 
     @field_validator("embedding_model")
     @classmethod

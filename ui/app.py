@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_MAX_QUESTION_CHARS = 2000
-CONCURRENCY_LIMIT = 2
-QUEUE_MAX_SIZE = 32
+CONCURRENCY_LIMIT = 2  # answers computed here (extractive): about one per core
+MODEL_CONCURRENCY_LIMIT = 8  # answers from a model server: mostly waiting, so a stalled call blocks no one
+QUEUE_MAX_SIZE = 64  # room for dozens of open sessions; beyond it a request is refused with "too busy"
+MAX_UPLOAD_BYTES = 0  # the chat takes no files: Gradio's upload route refuses every upload (413)
 MAX_DOCUMENT_BYTES = 5_000_000
 FRIENDLY_ERROR = "Something went wrong while answering. Please try again; if it keeps happening, check the server log."
 
@@ -370,8 +372,14 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
         chatbot.select(show_turn, [session], [sources, article], **private)
         demo.load(header_html, None, status, **private)
         gr.api(ask, api_name="ask")
-    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
+    demo.queue(default_concurrency_limit=concurrency_limit(bot), max_size=QUEUE_MAX_SIZE)
     return demo
+
+
+def concurrency_limit(bot: Any) -> int:
+    """Answers handled at once: one per core when computed here, more when a model server does the work."""
+    generator = str(getattr(bot, "generator_name", "extractive"))
+    return CONCURRENCY_LIMIT if generator == "extractive" else MODEL_CONCURRENCY_LIMIT
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -424,6 +432,7 @@ def launch_app(
         auth=credentials,
         auth_message="Sign in to the news Q&A." if credentials else None,
         prevent_thread_lock=prevent_thread_lock,
+        max_file_size=MAX_UPLOAD_BYTES,
         show_error=False,
         quiet=quiet,
         ssr_mode=False,
