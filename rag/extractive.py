@@ -21,6 +21,7 @@ from rag.types import Citation, Passage
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
+QUOTE_MAX_CHARS = 700  # room to finish a quotation the answer opened
 
 # Evidence thresholds (cosine similarity of MiniLM vectors; coverage is a 0..1 share of IDF weight).
 OFF_TOPIC_DENSE = 0.30
@@ -50,6 +51,7 @@ SLOT_PHRASE = {
     "reason": "why",
 }
 
+DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
 CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
     r"caused|the reason|therefore|thus|amid)\b",
@@ -119,6 +121,43 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
         if not any(o is not c and o.passage.source == c.passage.source and o.start <= c.start and c.end <= o.end
                    and (o.end - o.start) > (c.end - c.start) for o in out)
     ]
+
+
+def _open_quote(text: str) -> bool:
+    straight = text.count('"') % 2 == 1
+    curly = text.count("“") > text.count("”")
+    return straight or curly
+
+
+def _close_quote(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+    """A quotation that opens in the answer is quoted to its end (a statement is not cut mid-way)."""
+    last = max(chosen, key=lambda c: c.start)
+    if not _open_quote(last.text):
+        return chosen
+    by_start = sorted((c for c in cands if c.passage.source == last.passage.source), key=lambda c: c.start)
+    extra: list[Candidate] = []
+    cur = last
+    for c in by_start:
+        if c.start <= cur.start or c.start - cur.end > 2:
+            continue
+        if sum(len(o.text) for o in chosen + extra) + len(c.text) > QUOTE_MAX_CHARS:
+            return chosen
+        extra.append(c)
+        cur = c
+        if _open_quote(c.text):  # the closing mark
+            return chosen + [e for e in extra if e not in chosen]
+    return chosen
+
+
+def _fewest_passages(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """Cite one passage for sentences that one passage holds together (overlapping chunks)."""
+    for p in passages:
+        inside = [c for c in chosen if c.passage.source == p.source and p.start <= c.start and c.end <= p.end]
+        if len(inside) == len(chosen) and len({c.passage.id for c in chosen}) > 1:
+            for c in chosen:
+                c.passage = p
+            break
+    return chosen
 
 
 def _topic(q: QuestionInfo) -> str:
@@ -203,6 +242,8 @@ class ExtractiveAnswerer:
             names.extend(entities_in(c.text))
         missing = []
         for ent in q.entities:
+            if DEMONYM.fullmatch(ent):  # "American official": an adjective, not a name the article must hold
+                continue
             ent_terms = [t for t in tokens(ent)]
             if not ent_terms or all(t in pool_terms for t in ent_terms):
                 continue
@@ -335,11 +376,12 @@ class ExtractiveAnswerer:
             continues = adjacent and c.start > best.start and re.match(
                 r"^[\"“]?(?:He|She|They|It|This|That|These|Those|Therefore|But|However)\b", c.text
             )
-            if (same_passage and (strong or continues)) or (strong and c.coverage >= best.coverage):
+            if (same_passage and strong) or continues or (strong and c.coverage >= best.coverage):
                 if sum(len(o.text) for o in chosen) + len(c.text) <= MAX_CHARS:
                     chosen.append(c)
+        chosen = _close_quote(chosen, cands)
         chosen.sort(key=lambda c: (c.passage.source, c.start))
-        return self._compose(chosen)
+        return self._compose(_fewest_passages(chosen, [h.passage for h in hits]))
 
     def _compose(self, chosen: list[Candidate]) -> Extracted:
         numbers: dict[str, int] = {}

@@ -230,9 +230,9 @@ def answer_body_html(text: str, answer: dict[str, Any] | None = None, turn: int 
 
 def render_answer(answer: dict[str, Any], turn: int) -> str:
     """The final assistant message for one answer."""
-    if answer.get("error"):
-        return render_notice(str(answer["error"]), kind="error")
     text = str(answer.get("answer") or "")
+    if answer.get("error") and not (answer.get("incomplete") and text.strip()):
+        return render_notice(str(answer["error"]), kind="error")
     if answer.get("abstained"):
         reason = answer.get("abstain_reason")
         body = esc_multiline(text or "The article does not say.")
@@ -244,7 +244,8 @@ def render_answer(answer: dict[str, Any], turn: int) -> str:
     body = answer_body_html(text, answer, turn)
     foot = []
     if answer.get("incomplete"):
-        foot.append('<span class="rag-badge rag-badge-unverified">incomplete</span> the answer was cut short')
+        why = f" ({esc(answer['error'])})" if answer.get("error") else ""
+        foot.append(f'<span class="rag-badge rag-badge-unverified">incomplete</span> the answer was cut short{why}')
     asked, read = _norm(str(answer.get("question") or "")), _norm(str(answer.get("standalone_question") or ""))
     if read and asked and read != asked:
         foot.append(f'read as <span class="rag-standalone">“{esc(read)}”</span>')
