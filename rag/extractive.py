@@ -21,6 +21,7 @@ from rag.types import Citation, Passage
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
+PHRASE_WEIGHT = 0.15  # bonus for saying the question's words in the same order
 QUOTE_MAX_CHARS = 700  # room to finish a quotation the answer opened
 
 # Evidence thresholds (cosine similarity of MiniLM vectors; coverage is a 0..1 share of IDF weight).
@@ -121,6 +122,19 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
         if not any(o is not c and o.passage.source == c.passage.source and o.start <= c.start and c.end <= o.end
                    and (o.end - o.start) > (c.end - c.start) for o in out)
     ]
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent word pairs (stemmed) that carry at least one content word."""
+    ws = [stem(w) for w in words(text)]
+    return {(a, b) for a, b in zip(ws, ws[1:], strict=False) if a not in STOPWORDS or b not in STOPWORDS}
+
+
+def _phrase_overlap(qpairs: set[tuple[str, str]], text: str) -> float:
+    """Share of the question's word pairs that the sentence says in the same order."""
+    if not qpairs:
+        return 0.0
+    return len(qpairs & _pairs(text)) / len(qpairs)
 
 
 def _open_quote(text: str) -> bool:
@@ -303,6 +317,7 @@ class ExtractiveAnswerer:
             c.coverage = self._coverage(q, c.terms)
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
+        qpairs = _pairs(q.text)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and not [t for t in q.terms if q.weights[t] >= 1.0]
@@ -310,7 +325,7 @@ class ExtractiveAnswerer:
             c.slot = self._slot(q, c.text)
             own = {t for t in q.terms if q.weights[t] >= 1.0}
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
-            c.score = (0.55 * c.dense + 0.45 * c.coverage) * novelty
+            c.score = (0.55 * c.dense + 0.45 * c.coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty
             if q.slot in SLOT_PHRASE and q.slot != "reason":
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
@@ -376,7 +391,7 @@ class ExtractiveAnswerer:
             continues = adjacent and c.start > best.start and re.match(
                 r"^[\"“]?(?:He|She|They|It|This|That|These|Those|Therefore|But|However)\b", c.text
             )
-            if (same_passage and strong) or continues or (strong and c.coverage >= best.coverage):
+            if (same_passage and strong) or continues:
                 if sum(len(o.text) for o in chosen) + len(c.text) <= MAX_CHARS:
                     chosen.append(c)
         chosen = _close_quote(chosen, cands)
