@@ -21,7 +21,9 @@ from rag.types import Citation, Passage
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
-PHRASE_WEIGHT = 0.15  # bonus for saying the question's words in the same order
+PHRASE_WEIGHT = 0.15
+KIND_BONUS = 0.1
+KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind  # bonus for saying the question's words in the same order
 QUOTE_MAX_CHARS = 700  # room to finish a quotation the answer opened
 
 # Evidence thresholds (cosine similarity of MiniLM vectors; coverage is a 0..1 share of IDF weight).
@@ -124,6 +126,17 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
     ]
 
 
+def _asked_kind(question: str) -> str | None:
+    """The noun in "which paper…", "what agency…": the kind of thing the answer should name."""
+    m = re.match(r"^\s*(?:which|what)\s+([a-z][a-z-]+)\b", question, re.I)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    if word in STOPWORDS or word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
+        return None
+    return word
+
+
 def _pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent word pairs (stemmed) that carry at least one content word."""
     ws = [stem(w) for w in words(text)]
@@ -217,7 +230,19 @@ class ExtractiveAnswerer:
             return 0.0
         return sum(q.weights[t] * self.idf(t) for t in q.terms if _has_term(t, terms)) / total
 
-    def _not_said_otherwise(self, q: QuestionInfo, terms: list[str], cand: Candidate) -> list[str]:
+    def _kind_matches(self, kind: str, cands: list[Candidate]) -> dict[int, bool]:
+        """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal")."""
+        names = {id(c): [w for e in entities_in(c.text) for w in e.split()] for c in cands}
+        every = list(dict.fromkeys(w for ws in names.values() for w in ws))
+        if not every:
+            return {}
+        kv, *vs = self.vectors([kind, *every])
+        close = {w for w, v in zip(every, vs, strict=True) if _cos(kv, v) >= KIND_SIM}
+        return {cid: any(w in close for w in ws) for cid, ws in names.items()}
+
+    def _not_said_otherwise(
+        self, q: QuestionInfo, terms: list[str], cand: Candidate, threshold: float = SOFT_SAID
+    ) -> list[str]:
         """The terms that no word of the sentence says in other words either."""
         qwords = {stem(w): w for w in words(q.text)}
         cwords = list(dict.fromkeys(w for w in words(cand.text) if w not in STOPWORDS and len(w) > 2))
@@ -227,7 +252,7 @@ class ExtractiveAnswerer:
             return terms
         vecs = self.vectors([qwords[t] for t in todo] + cwords)
         qv, cv = vecs[: len(todo)], vecs[len(todo) :]
-        said = {t for t, v in zip(todo, qv, strict=True) if max(_cos(v, c) for c in cv) >= SOFT_SAID}
+        said = {t for t, v in zip(todo, qv, strict=True) if max(_cos(v, c) for c in cv) >= threshold}
         return [t for t in terms if t not in said]
 
     def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate]) -> list[str]:
@@ -239,12 +264,17 @@ class ExtractiveAnswerer:
                     near |= c.terms
         # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing.
         known = [t for t in q.focus_terms() if TOPIC_IDF < self.idf(t) < self._max_idf]
-        total = sum(self.idf(t) for t in known)
+        unknown = [t for t in q.focus_terms() if self.idf(t) >= self._max_idf]
+        mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0
+        total = sum(self.idf(t) for t in known) + mean_idf * len(unknown)
         off = [t for t in known if not _has_term(t, near)]
         if off:
             off = self._not_said_otherwise(q, off, best)
-        if total and sum(self.idf(t) for t in off) / total > 0.5:
-            return off
+        # Words the article never uses count against the sentence only if it says nothing like them.
+        off_unknown = self._not_said_otherwise(q, unknown, best, SOFT_LOW) if unknown else []
+        mass = sum(self.idf(t) for t in off) + mean_idf * len(off_unknown)
+        if total and mass / total > 0.5:
+            return off + off_unknown
         return []
 
     def _missing_entities(self, q: QuestionInfo, cands: list[Candidate]) -> list[str]:
@@ -318,6 +348,8 @@ class ExtractiveAnswerer:
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
         qpairs = _pairs(q.text)
+        kind = _asked_kind(q.text)
+        kind_match = self._kind_matches(kind, cands) if kind else {}
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and not [t for t in q.terms if q.weights[t] >= 1.0]
@@ -328,6 +360,8 @@ class ExtractiveAnswerer:
             c.score = (0.55 * c.dense + 0.45 * c.coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty
             if q.slot in SLOT_PHRASE and q.slot != "reason":
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
+            if kind_match.get(id(c)):
+                c.score += KIND_BONUS
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
             if causal:
                 c.score += 0.15
