@@ -48,7 +48,9 @@ def check_store_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"store directory {path} cannot be created ({exc.strerror or exc}); set RAG_CHROMA_DIR") from None
+        raise StoreError(
+            f"store directory {path} cannot be created ({exc.strerror or exc}); set RAG_CHROMA_DIR"
+        ) from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise StoreError(f"store directory {path} is not writable; set RAG_CHROMA_DIR to a writable directory")
     for attempt in range(20):

@@ -1,0 +1,397 @@
+"""Reliability of the store and of ingest: crashes, concurrent writers, damage, bad files, bad configuration.
+
+Every test drives the real ``rag`` executable in a subprocess (real Chroma, real embedding model) with a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_settings
+
+RAG = Path(sys.executable).with_name("rag")
+CHUNK_SIZE, CHUNK_OVERLAP = 150, 30  # short chunks: cheap to embed, and a few per document
+CHUNK_ENV = {"RAG_CHUNK_SIZE": str(CHUNK_SIZE), "RAG_CHUNK_OVERLAP": str(CHUNK_OVERLAP)}
+WORDS = (
+    "harbour ferry council budget tram bridge river market school library museum station clinic garden "
+    "festival mayor island winter summer repairs schedule tickets workers union vote report study flood "
+    "storm pier lighthouse bakery orchard canal tunnel airport stadium theatre gallery archive census"
+).split()
+
+
+# -- running the executable ---------------------------------------------------------------------------------------
+def child_env(store: Path | None = None, **extra: str) -> dict[str, str]:
+    """The caller's environment without RAG_ or OpenAI variables, offline, plus ``extra``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("RAG_") and k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+    }
+    env.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    if store is not None:
+        env["RAG_CHROMA_DIR"] = str(store)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    max_rss_mb: float
+
+    def error_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.startswith("error: ")]
+
+
+def rag(*args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 180) -> Run:
+    """Run ``rag ARGS`` to the end (killed after ``timeout`` s); exit code, output and the child's peak RSS."""
+    with (
+        open(os.devnull, "rb") as stdin,
+        _tmpfile() as out_fh,
+        _tmpfile() as err_fh,
+    ):
+        proc = subprocess.Popen([str(RAG), *args], env=env, cwd=cwd, stdin=stdin, stdout=out_fh, stderr=err_fh)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                out_fh.seek(0)
+                err_fh.seek(0)
+                raise AssertionError(
+                    f"rag {' '.join(args)} did not finish in {timeout} s\nstderr:\n{err_fh.read().decode()[-3000:]}"
+                )
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out_fh.seek(0)
+        err_fh.seek(0)
+        return Run(
+            proc.returncode,
+            out_fh.read().decode("utf-8", "replace"),
+            err_fh.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+        )
+
+
+def _tmpfile():  # noqa: ANN202
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
+class LineReader:
+    """Collects a child's stderr lines on a thread so the test can wait for one without blocking forever."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.text: list[str] = []
+        assert proc.stderr is not None
+        self._thread = threading.Thread(target=self._pump, args=(proc.stderr,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream) -> None:  # noqa: ANN001
+        for line in stream:
+            self.text.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def wait_for(self, needle: str, count: int, timeout: float) -> bool:
+        """True once ``count`` lines containing ``needle`` arrived; False at end of stream."""
+        seen = 0
+        deadline = time.monotonic() + timeout
+        while seen < count:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {needle!r} line in {timeout} s:\n{''.join(self.text)[-3000:]}") from None
+            if line is None:
+                return False
+            if needle in line:
+                seen += 1
+        return True
+
+    def all(self) -> str:
+        self._thread.join(timeout=30)
+        return "".join(self.text)
+
+
+def spawn_ingest(env: dict[str, str], *paths: str) -> tuple[subprocess.Popen[str], LineReader]:
+    proc = subprocess.Popen(
+        [str(RAG), "ingest", *paths],
+        env={**env, "RAG_LOG_LEVEL": "INFO"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return proc, LineReader(proc)
+
+
+# -- a generated corpus -------------------------------------------------------------------------------------------
+def write_corpus(folder: Path, n: int, seed: int, tag: str = "") -> list[Path]:
+    """``n`` short, distinct news notes (a few chunks each)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        sentences = []
+        for j in range(rng.randint(2, 6)):
+            words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9)))
+            sentences.append(f"Note {tag}{i}.{j} says the {words} changed on day {rng.randint(1, 9999)}.")
+        path = folder / f"note-{tag}{i:04d}.txt"
+        path.write_text(" ".join(sentences) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def expected_chunks(
+    paths: list[Path], size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP
+) -> set[tuple[str, int, str]]:
+    from rag.chunking import chunk_text
+
+    out = set()
+    for path in paths:
+        for c in chunk_text(path.read_text(encoding="utf-8"), size, overlap):
+            out.add((str(path.resolve()), c.start, c.text))
+    return out
+
+
+def stored_chunks(got: dict) -> set[tuple[str, int, str]]:
+    """(source, start, text) of the rows of a Chroma ``get``."""
+    return {(str(m["source"]), int(m["start"]), t) for t, m in zip(got["documents"], got["metadatas"], strict=True)}
+
+
+def fresh_store(store: Path, **kw: object):  # noqa: ANN201
+    """A Store opened anew (Chroma's per-process client cache dropped), so it sees what other processes wrote."""
+    from chromadb.api.client import SharedSystemClient
+
+    from rag.store import Store
+
+    SharedSystemClient.clear_system_cache()
+    return Store(make_settings(store, **kw))
+
+
+@pytest.fixture()
+def corpus_env(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    store = tmp_path / "store"
+    yield store, child_env(store, **CHUNK_ENV)
+
+
+# -- 1. crash-safe, idempotent ingest -----------------------------------------------------------------------------
+def test_sigkilled_ingest_resumes_to_the_exact_store(tmp_path: Path, corpus_env) -> None:  # noqa: ANN001
+    store, env = corpus_env
+    corpus = tmp_path / "corpus"
+    paths = write_corpus(corpus, 300, seed=61)
+    want = expected_chunks(paths)
+
+    rng = random.Random(2024)
+    kills = runs = 0
+    lexical_builds = 0
+    while kills < 6:
+        runs += 1
+        assert runs < 20, "the corpus ran out before six kills"
+        proc, reader = spawn_ingest(env, str(corpus))
+        target = rng.randint(1, 30)
+        reached = False
+        try:
+            reached = reader.wait_for("ingested ", target, timeout=180)
+            if reached:
+                time.sleep(rng.uniform(0.0, 0.4))  # land anywhere: embedding, chunk upsert, record, revision
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGKILL)
+                    kills += 1
+        finally:
+            if proc.poll() is None and not reached:
+                proc.kill()
+            proc.wait(timeout=60)
+        reader.all()
+        # A reader between crashes builds (and saves) the lexical index of whatever the store holds now.
+        from rag.lexical import LexicalCache
+
+        LexicalCache(fresh_store(store, **_chunk_kw())).get()
+        lexical_builds += 1
+
+    final = rag("ingest", str(corpus), "--json", env=env)
+    assert final.code == 0, final.err
+    report = json.loads(final.out)
+    assert report["chunks"] == len(want)
+
+    s = fresh_store(store, **_chunk_kw())
+    col = s.chunks()
+    got = col.get(include=["documents", "metadatas", "embeddings"])
+    ids, texts = got["ids"], got["documents"]
+    assert len(ids) == len(want), f"{len(ids)} chunks stored, {len(want)} expected"
+    assert len(set(ids)) == len(ids), "duplicate ids"
+    assert len(set(texts)) == len(texts), "duplicate chunk texts"
+    stored = stored_chunks(got)
+    assert stored == want, f"missing {len(want - stored)}, unexpected {len(stored - want)}"
+    records = s.documents().get(include=["metadatas"])["metadatas"]
+    assert len(records) == len(paths)
+    per_source: dict[str, int] = {}
+    for source, _, _ in want:
+        per_source[source] = per_source.get(source, 0) + 1
+    assert {str(m["source"]): int(m["chunks"]) for m in records} == per_source
+
+    # Every chunk is its own nearest neighbour, by its stored vector (all) and by its text embedded anew (a sample).
+    top = col.query(query_embeddings=list(got["embeddings"]), n_results=1, include=[])["ids"]
+    assert [row[0] for row in top] == ids
+    from rag.embeddings import get_embeddings
+
+    sample = random.Random(7).sample(range(len(ids)), 50)
+    vectors = get_embeddings(s.settings.embedding_model).embed_documents([texts[i] for i in sample])
+    top = col.query(query_embeddings=vectors, n_results=1, include=[])["ids"]
+    assert [row[0] for row in top] == [ids[i] for i in sample]
+
+    # The lexical index built between crashes is not reused: it follows the completed store.
+    from rag.lexical import LexicalCache
+
+    assert set(LexicalCache(s).get().ids) == set(ids)
+
+    doctor = rag("doctor", env=env, timeout=120)
+    assert doctor.code == 0, doctor.out + doctor.err
+
+    again = rag("ingest", str(corpus), "--json", env=env)
+    assert again.code == 0, again.err
+    data = json.loads(again.out)
+    assert (data["added"], data["updated"], data["removed"]) == (0, 0, 0)
+    assert data["unchanged"] == data["chunks"] == len(want)
+    print(f"\nSIGKILLed {kills} times in {runs} runs over {len(paths)} documents / {len(want)} chunks")
+
+
+def _chunk_kw() -> dict[str, int]:
+    return {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP}
+
+
+def test_lexical_index_follows_an_ingest_killed_before_its_commit_mark(tmp_path: Path) -> None:
+    from rag.ingest import Ingestor, IngestReport, ingest_paths
+    from rag.lexical import LexicalCache
+    from rag.loaders import load_file
+    from rag.store import Store
+
+    settings = make_settings(tmp_path / "store")
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The lighthouse keeper retired in May after forty winters.\n")
+    b.write_text("The orchard festival moved to the old pier this autumn.\n")
+    ingest_paths(settings, [a])
+    assert len(LexicalCache(Store(settings)).get().ids) == 1  # built and saved beside the store
+
+    # A run that wrote b's chunks and record, then died before completing (no final revision).
+    Ingestor(settings, Store(settings)).ingest_document(load_file(b, 10**6), IngestReport())
+    assert Store(settings).interrupted()
+    assert len(LexicalCache(Store(settings)).get().ids) == 2  # readers see the write, not the saved index
+
+    report = ingest_paths(settings, [a, b])
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)
+    assert not Store(settings).interrupted()
+    index = LexicalCache(Store(settings)).get()
+    assert len(index.ids) == 2 and "+" not in index.revision
+
+
+# -- 2. one writer ------------------------------------------------------------------------------------------------
+QUESTION = "Which newspaper broke the news?"
+
+
+def test_second_ingest_waits_or_fails_clearly_and_the_chat_keeps_answering(tmp_path: Path) -> None:
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+    from rag.store import Store
+    from tests.conftest import SEED
+
+    store = tmp_path / "store"
+    settings = make_settings(store)
+    ingest_paths(settings, [SEED])
+    seed_chunks = Store(settings).count()
+    env = child_env(store)
+    corpora = {name: write_corpus(tmp_path / name, 80, seed=i, tag=name) for i, name in enumerate(("a", "b"))}
+    bot = Chatbot(settings)
+    assert "Wall Street Journal" in bot.ask(QUESTION).text
+
+    holder = Store(settings).write_lock()  # this process is the writer now
+    holder.__enter__()
+    try:
+        first, first_err = spawn_ingest(env, str(tmp_path / "a"))
+        assert first_err.wait_for("waiting", 1, timeout=120), first_err.all()
+        second, second_err = spawn_ingest(env, str(tmp_path / "b"))
+        assert second_err.wait_for("waiting", 1, timeout=120), second_err.all()
+
+        short = rag("ingest", str(tmp_path / "b"), env={**env, "RAG_LOCK_TIMEOUT": "1"}, timeout=120)
+        assert short.code == 1
+        assert "waiting" in short.err and "Traceback" not in short.err
+        lines = short.error_lines()
+        assert len(lines) == 1, short.err
+        assert "another ingest is still writing" in lines[0] and "RAG_LOCK_TIMEOUT" in lines[0]
+
+        ans = bot.ask(QUESTION)  # readers do not wait for the lock
+        assert "Wall Street Journal" in ans.text and ans.error is None
+    finally:
+        holder.__exit__(None, None, None)
+
+    # The two waiting ingests now run one after the other; the chat and `rag search` keep answering meanwhile.
+    search = subprocess.Popen(
+        [str(RAG), "search", "newspaper", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    asks = during = 0
+    while first.poll() is None or second.poll() is None:
+        ans = bot.ask(QUESTION)
+        assert ans.error is None and "Wall Street Journal" in ans.text
+        asks += 1
+        during += first.poll() is None or second.poll() is None
+        assert asks < 5000
+    out, err = search.communicate(timeout=180)
+    assert search.returncode == 0, err
+    assert json.loads(out)["passages"]
+    for proc, reader in ((first, first_err), (second, second_err)):
+        assert proc.wait(timeout=180) == 0, reader.all()
+    assert during >= 1
+
+    s = fresh_store(store)
+    got = s.chunks().get(include=["documents", "metadatas"])
+    want = expected_chunks(corpora["a"] + corpora["b"], 500, 100)
+    assert len(got["ids"]) == seed_chunks + len(want) == len(set(got["ids"]))
+    assert want <= stored_chunks(got)
+    print(f"\n{asks} answers during the ingests ({during} while one was writing)")
+
+
+def test_parallel_ingests_into_a_chroma_server_all_land(chroma_server, tmp_path: Path) -> None:  # noqa: ANN001
+    from rag.settings import Settings
+    from rag.store import Store
+
+    collection = f"parallel-{os.getpid()}-{tmp_path.name}"[:60]
+    env = child_env(
+        None, RAG_CHROMA_URL=chroma_server.url, RAG_COLLECTION=collection, RAG_CHROMA_DIR=str(tmp_path / "unused")
+    )
+    corpora = [write_corpus(tmp_path / f"c{i}", 60, seed=100 + i, tag=f"c{i}-") for i in range(3)]
+    procs = [spawn_ingest(env, str(tmp_path / f"c{i}")) for i in range(3)]
+    for proc, reader in procs:
+        assert proc.wait(timeout=300) == 0, reader.all()
+
+    settings = Settings(
+        chroma_url=chroma_server.url, collection=collection, chroma_dir=str(tmp_path / "unused"), _env_file=None
+    )  # type: ignore[call-arg]
+    s = Store(settings)
+    got = s.chunks().get(include=["documents", "metadatas"])
+    want = expected_chunks([p for c in corpora for p in c], 500, 100)
+    assert len(got["ids"]) == len(set(got["ids"])) == len(want)
+    assert len(want) == sum(len(expected_chunks(c, 500, 100)) for c in corpora)
+    assert stored_chunks(got) == want
+    assert len(s.documents().get(include=[])["ids"]) == 180
+    assert not s.interrupted()
+    assert not (tmp_path / "unused").exists()
