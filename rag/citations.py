@@ -13,7 +13,8 @@ MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 AFTER_STOP = re.compile(r"([.!?][\"'”’)]*)((?:[ \t]*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])+)")
 NO_CLAIM = re.compile(
     r"^(the (article|passages?|sources?|context) (does not|doesn't|do not|don't)|i (do not|don't) know|"
-    r"(there is|there's) no (information|mention))",
+    r"(there is|there's) no (information|mention)|"
+    r"\((link|image) removed\)\W*$|\(withheld: )",  # what rag.sanitize left in place of removed content
     re.I,
 )
 

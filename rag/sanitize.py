@@ -38,6 +38,7 @@ _MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]" + _DEST)
 _MD_LINK = re.compile(r"\[([^\[\]\n]*)\]" + _DEST)
 _MD_REF_DEF = re.compile(r"(?im)^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$")
 _MD_REF_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\[[^\[\]\n]*\]")
+_MD_REF_LINK = re.compile(r"\[([^\[\]\n]*[^\[\]\d\s,][^\[\]\n]*)\]\[([^\[\]\n]*[^\[\]\d\s,][^\[\]\n]*)?\]")
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|www\.)[^<>\s]*)>")
 _HTML_BLOCK = re.compile(r"(?is)<(script|style|iframe|object|embed|svg|math|template|noscript)\b.*?(?:</\1\s*>|$)")
 _HTML_COMMENT = re.compile(r"(?s)<!--.*?(?:-->|$)")
@@ -157,6 +158,7 @@ def clean_answer(
     out = _MD_REF_IMAGE.sub(lambda m: (note("images", m.group(0)), IMAGE_REMOVED)[1], out)
     out = _MD_LINK.sub(link, out)
     out = _MD_REF_DEF.sub(lambda m: (note("links", m.group(0)), "")[1], out)
+    out = _MD_REF_LINK.sub(lambda m: (note("links", m.group(0)), m.group(1))[1], out)
     out = _AUTOLINK.sub(autolink, out)
     out = _HTML_IMG.sub(html_image, out)
     out = _HTML_TAG.sub(tag, out)
@@ -218,7 +220,8 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])
 
 # --------------------------------------------------------------------------- streaming
 
-_FINISHED_BRACKET = re.compile(r"\[[^\[\]\n]*\](?:" + _DEST + r"|[^(\[:])")
+# A citation marker is settled at its "]"; other brackets once what follows shows they are not a link.
+_FINISHED_BRACKET = re.compile(r"\[\d{1,3}(?:\s*,\s*\d{1,3})*\]|\[[^\[\]\n]*\](?:" + _DEST + r"|[^(\[:])")
 _FINISHED_ANGLE = re.compile(r"<[^<>\n]*>")
 
 

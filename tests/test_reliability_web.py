@@ -7,7 +7,6 @@ Model faults come from the scripted OpenAI-protocol server (``tests/fakes/openai
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import inspect
 import os
@@ -28,6 +27,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from rag.chain import Chatbot  # noqa: E402
 from tests.conftest import ROOT, SEED  # noqa: E402
+from tests.figures import report_figures  # noqa: E402
 from tests.fakes.openai_server import (  # noqa: E402
     ScriptedOpenAI,
     Step,
@@ -73,18 +73,6 @@ def figures(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     data: dict[str, str] = {}
     yield data
     report_figures(request, "web reliability", data)
-
-
-def report_figures(request: pytest.FixtureRequest, title: str, data: dict[str, str]) -> None:
-    """Print figures to the terminal past output capture (they are what the README quotes)."""
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or not data:
-        return
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reporter.write_line("")
-        for key, value in data.items():
-            reporter.write_line(f"[{title}] {key}: {value}")
 
 
 # --------------------------------------------------------------------------- model faults through the web app
