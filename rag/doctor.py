@@ -15,14 +15,22 @@ def run_checks(settings: Settings) -> dict[str, Any]:
         checks.append({"name": name, "ok": ok, "detail": detail})
 
     add("generator", True, settings.resolved_llm())
+    add("settings", True, _summary(settings))
     add("store", True, settings.store_label())
+    store = None
     try:
         from rag.store import Store
 
         store = Store(settings)
+        if settings.chroma_url:
+            add("chroma server", True, f"{settings.chroma_url} reachable")
         add("store health", True, f"collection {settings.collection!r}: {store.count()} chunks")
     except RagError as exc:
+        if settings.chroma_url and "cannot reach" in str(exc):
+            add("chroma server", False, str(exc))
         add("store health", False, str(exc))
+    if store is not None:
+        _store_checks(settings, store, add)
     if settings.embedding_model.startswith("local:"):
         try:
             from rag.embeddings import BUNDLED_NAMES, bundled_model_path
@@ -49,6 +57,43 @@ def run_checks(settings: Settings) -> dict[str, Any]:
         except Exception as exc:  # noqa: BLE001
             add("model server", False, f"{settings.openai_base_url or 'OpenAI'} not reachable ({type(exc).__name__})")
     return {"ok": all(c["ok"] for c in checks), "checks": checks, "settings": _public(settings)}
+
+
+def _summary(settings: Settings) -> str:
+    s = settings
+    return (
+        f"collection={s.collection} embedding={s.embedding_model} chunk={s.chunk_size}/{s.chunk_overlap} "
+        f"top_k={s.top_k} llm={s.llm} max_file_mb={s.max_file_mb:g} lock_timeout={s.lock_timeout:g}s "
+        "(all settings: rag doctor --json)"
+    )
+
+
+def _store_checks(settings: Settings, store: Any, add: Any) -> None:
+    """An interrupted ingest, an ingest running now, and one real query through the embedding model."""
+    from rag.store import write_lock
+
+    try:
+        if store.interrupted():
+            add("last ingest", False, "an ingest was interrupted before it completed; run rag ingest again")
+        if not settings.chroma_url:
+            try:
+                with write_lock(settings.model_copy(update={"lock_timeout": 0.0})):
+                    add("write lock", True, "free (no ingest running)")
+            except RagError:
+                add("write lock", True, "held: an ingest is writing now")
+        if store.count():
+            from rag.embeddings import get_embeddings
+
+            vector = get_embeddings(
+                settings.embedding_model, settings.openai_api_key, settings.openai_base_url
+            ).embed_query("news")
+            got = store.chunks().query(query_embeddings=[vector], n_results=1, include=["documents"])
+            ok = bool(got["ids"] and got["ids"][0])
+            add("query", ok, "a test query returns a passage" if ok else "a test query returned nothing")
+    except RagError as exc:
+        add("query", False, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a damaged index fails here in many ways
+        add("query", False, f"a test query failed ({exc}); rebuild the store: rag ingest --rebuild [PATH...]")
 
 
 def _public(settings: Settings) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.question import QuestionInfo, entities_in, has_rate, has_slot, quantity_near
+from rag.question import PERSON_ROLE_RE, QuestionInfo, entities_in, has_rate, has_slot, quantity_near
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.types import Citation, Passage
@@ -39,7 +39,8 @@ SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
 SOFT_SAID = 0.6
 TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus  # word similarity at which a question word counts as said by the sentence  # a sentence with the fact asked for may win over a better-scoring one down to this share  # sentences re-scored with soft term matching
-ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
+ENTITY_DENSE = 0.5
+CLOSE_NAME_DENSE = 0.35  # a name only close to the article's (Tehran ~ Iran) needs this much support  # a question naming something absent is answered only on strong similarity
 
 SLOT_PHRASE = {
     "money": "how much money was involved",
@@ -54,6 +55,10 @@ SLOT_PHRASE = {
     "reason": "why",
 }
 
+GENERIC_ROLES = frozenset(
+    "official officials person man woman leader head chief figure replaced replace successor minister".split()
+)
+ROLE_SIM = 0.65  # "spokesman" for "spokesperson", "envoy" for "ambassador"
 DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
 CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
@@ -176,6 +181,50 @@ def _close_quote(chosen: list[Candidate], cands: list[Candidate]) -> list[Candid
     return chosen
 
 
+def _owner(text: str, role: str) -> list[str]:
+    """Who a role belongs to: "Russia's president", "Russian President", "president of Russia" → ["russi"]."""
+    owners = []
+    for m in re.finditer(rf"\b([A-Z][\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
+        if m.group(1)[:1].isupper() and m.group(1).lower() not in STOPWORDS:
+            owners.append(m.group(1).lower()[:5])
+    for m in re.finditer(rf"\b{role}\s+of\s+(?:the\s+)?([A-Z][\w]+)", text, re.I):
+        owners.append(m.group(1).lower()[:5])
+    return owners
+
+
+def _other_owner(question: str, sentence: str) -> bool:
+    """The sentence's role belongs to someone else ("Ukrainian President" for "Russia's president")."""
+    m = PERSON_ROLE_RE.search(question)
+    if not m:
+        return False
+    role = m.group(1)
+    asked = set(_owner(question, role))
+    said = set(_owner(sentence, role))
+    return bool(asked) and bool(said) and not (asked & said)
+
+
+def _expand_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
+    """An acronym in the question also matches the words it stands for ("IRGC")."""
+    for ent in q.entities:
+        if not (ent.isupper() and 2 <= len(ent) <= 6):
+            continue
+        for c in cands:
+            for name in entities_in(c.text):
+                parts = re.split(r"[\s]+", name.replace("’", " ").replace("'", " "))
+                spans = [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)]
+                for span in spans:
+                    if _initials(span) != ent:
+                        continue
+                    for t in tokens(span):
+                        q.weights.setdefault(t, 1.0)
+                        if t not in q.terms:
+                            q.terms.append(t)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
+
+
 def _fewest_passages(chosen: list[Candidate], passages: list[Passage]) -> list[Candidate]:
     """Cite one passage for sentences that one passage holds together (overlapping chunks)."""
     for p in passages:
@@ -277,14 +326,17 @@ class ExtractiveAnswerer:
             return off + off_unknown
         return []
 
-    def _missing_entities(self, q: QuestionInfo, cands: list[Candidate]) -> list[str]:
-        """Names in the question that no retrieved sentence mentions, even by a close name."""
+    def _missing_entities(self, q: QuestionInfo, cands: list[Candidate]) -> tuple[list[str], list[str]]:
+        """Names in the question that no retrieved sentence mentions: (without a close name, with one)."""
         pool_terms: set[str] = set()
         names: list[str] = []
         for c in cands:
             pool_terms |= c.terms
             names.extend(entities_in(c.text))
-        missing = []
+        names = list(dict.fromkeys(names))
+        initials = {_initials(n) for n in names}
+        far: list[str] = []
+        close: list[str] = []
         for ent in q.entities:
             if DEMONYM.fullmatch(ent):  # "American official": an adjective, not a name the article must hold
                 continue
@@ -293,13 +345,15 @@ class ExtractiveAnswerer:
                 continue
             if any(t in pool_terms for t in ent_terms) and len(ent_terms) > 1:
                 continue
-            names = list(dict.fromkeys(names))
+            if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
+                continue
             if names:
                 ev, *nv = self.vectors([ent, *names])
                 if max(_cos(ev, v) for v in nv) >= ENTITY_MATCH:
+                    close.append(ent)  # "Tehran" for "Iran" - or "France" for "Germany": trust it only with support
                     continue
-            missing.append(ent)
-        return missing
+            far.append(ent)
+        return far, close
 
     @staticmethod
     def _slot(q: QuestionInfo, text: str) -> bool:
@@ -307,12 +361,30 @@ class ExtractiveAnswerer:
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
             return quantity_near(text, q.focus_terms())
+        if q.slot == "person" and _other_owner(q.text, text):
+            return False
         return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
+
+    def _role_said(self, q: QuestionInfo, text: str) -> bool:
+        """A question about a specific role (ambassador, reporter) needs that role in the answer."""
+        m = PERSON_ROLE_RE.search(q.text)
+        if not m or m.group(1).lower() in GENERIC_ROLES:
+            return True
+        role = stem(m.group(1).lower())
+        terms = set(tokens(text))
+        if _has_term(role, terms):
+            return True
+        cwords = [w for w in words(text) if PERSON_ROLE_RE.fullmatch(w)]
+        if not cwords:
+            return False
+        rv, *vs = self.vectors([m.group(1).lower(), *cwords])
+        return max(_cos(rv, v) for v in vs) >= ROLE_SIM
 
     def _soft_coverage(self, q: QuestionInfo, cands: list[Candidate]) -> None:
         """Credit question words that a sentence says in other words (Tehran ~ Iran, rockets ~ missiles)."""
         qwords = {stem(w): w for w in words(q.text) if stem(w) in q.weights}
         unmatched = [t for t in q.terms if t in qwords]
+        name_terms = {t for e in q.entities for t in tokens(e)}
         if not unmatched:
             return
         known = [self.idf(t) for t in q.terms if self.idf(t) < self._max_idf]
@@ -333,7 +405,8 @@ class ExtractiveAnswerer:
                     got += q.weights[t] * idf[t]
                 elif t in qwords:
                     sim = max(_cos(qv[unmatched.index(t)], v) for v in cv)
-                    got += q.weights[t] * idf[t] * min(1.0, max(0.0, (sim - SOFT_LOW) / (SOFT_HIGH - SOFT_LOW)))
+                    low, high = (ENTITY_MATCH, 0.85) if t in name_terms else (SOFT_LOW, SOFT_HIGH)
+                    got += q.weights[t] * idf[t] * min(1.0, max(0.0, (sim - low) / (high - low)))
             c.coverage = max(c.coverage, got / total if total else 0.0)
 
     @property
@@ -354,7 +427,7 @@ class ExtractiveAnswerer:
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and not [t for t in q.terms if q.weights[t] >= 1.0]
         for c in cands:
-            c.slot = self._slot(q, c.text)
+            c.slot = self._slot(q, c.text) and (q.slot != "person" or self._role_said(q, c.text))
             own = {t for t in q.terms if q.weights[t] >= 1.0}
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
             c.score = (0.55 * c.dense + 0.45 * c.coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty
@@ -376,6 +449,7 @@ class ExtractiveAnswerer:
         cands = candidates(hits)
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
+        _expand_acronyms(q, cands)
         self.score(q, cands, query_vector)
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]
@@ -389,8 +463,9 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
             )
-        missing = self._missing_entities(q, cands)
-        if missing and best.dense < ENTITY_DENSE:
+        far, close = self._missing_entities(q, cands)
+        if (far and best.dense < ENTITY_DENSE) or (close and best.dense < CLOSE_NAME_DENSE):
+            missing = far + close
             return self._abstain(
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
             )

@@ -73,6 +73,8 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
                 r"firm|architects?))\b", re.I), "agent"),
     (re.compile(r"^\s*why\b", re.I), "reason"),
 ]
+# Verbs too light to say what a question is about ("come from the sun", "make it clear").
+LIGHT_VERBS = {"come", "go", "get", "take", "make", "put", "use", "do", "have", "be", "become", "keep", "let", "seem"}
 YES_NO = re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|has|have|had|should)\b", re.I)
 # Words that only say which kind of fact is wanted; they are not what the question is about.
 SLOT_WORDS = {
@@ -110,7 +112,7 @@ class QuestionInfo:
 
     def focus_terms(self) -> list[str]:
         """The question's own terms minus the words that only name the kind of fact asked for."""
-        skip = {stem(w) for w in SLOT_WORDS.get(self.slot, set())}
+        skip = {stem(w) for w in SLOT_WORDS.get(self.slot, set()) | LIGHT_VERBS}
         return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
 

@@ -108,8 +108,10 @@ def hnsw_problem(seg: Path) -> str | None:
     if per_element <= 0 or m <= 0 or max_m0 < m or count > max_elements:
         return "header.bin is not an index header"
     data = sizes["data_level0.bin"]
-    if data % per_element or data < count * per_element:
+    if data < count * per_element:
         return f"data_level0.bin is truncated ({data} bytes for {count} vectors)"
+    if data % per_element:
+        return f"data_level0.bin is not a whole number of vectors ({data} bytes, {per_element} per vector)"
     if sizes["length.bin"] < count * 4:
         return f"length.bin is truncated ({sizes['length.bin']} bytes for {count} vectors)"
     return None
@@ -122,6 +124,19 @@ def clear_store_files(path: Path) -> None:
     for header in path.glob("*/header.bin"):
         shutil.rmtree(header.parent, ignore_errors=True)
     shutil.rmtree(path / "lexical", ignore_errors=True)
+
+
+def _forget_client(path: Path) -> None:
+    """Drop Chroma's in-process client of ``path``, so that the next open reads the files as they are now."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+        if system is not None:
+            system.stop()
+    except Exception as exc:  # noqa: BLE001 - best effort on a client that already failed
+        log.debug("could not drop the Chroma client of %s: %s", path, exc)
 
 
 def _lock_path(settings: Settings) -> Path:
@@ -205,7 +220,9 @@ class Store:
                 store = cls(settings)
             except StoreDamaged as exc:
                 log.warning("%s: clearing its files", exc)
-                clear_store_files(Path(settings.chroma_dir).expanduser())
+                path = Path(settings.chroma_dir).expanduser()
+                _forget_client(path)
+                clear_store_files(path)
                 store = cls(settings)
             store.drop()
         return store
@@ -219,6 +236,7 @@ class Store:
             except Exception as exc:  # noqa: BLE001
                 if "does not exist" in str(exc).lower():
                     continue
+                _forget_client(path)
                 raise _damaged(path, f"collection {name!r}: {exc}") from None
             try:
                 if col.count():
@@ -227,6 +245,7 @@ class Store:
             except BaseException as exc:  # noqa: BLE001 - Chroma's native code raises panics outside Exception
                 if isinstance(exc, KeyboardInterrupt | SystemExit):
                     raise
+                _forget_client(path)
                 raise _damaged(path, f"collection {name!r}: {exc}") from None
 
     def _connect(self) -> Any:

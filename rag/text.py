@@ -33,10 +33,27 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+IRREGULAR = {
+    "made": "make", "said": "say", "gave": "give", "given": "give", "went": "go", "gone": "go", "took": "take",
+    "taken": "take", "sent": "send", "sold": "sell", "bought": "buy", "told": "tell", "held": "hold", "met": "meet",
+    "found": "find", "began": "begin", "begun": "begin", "ran": "run", "brought": "bring", "built": "build",
+    "led": "lead", "paid": "pay", "won": "win", "lost": "lose", "wrote": "write", "written": "write", "saw": "see",
+    "seen": "see", "knew": "know", "known": "know", "got": "get", "came": "come", "became": "become",
+    "left": "leave", "kept": "keep", "thought": "think", "struck": "strike", "spoke": "speak", "spoken": "speak",
+    "chose": "choose", "chosen": "choose", "drew": "draw", "fell": "fall", "fought": "fight", "grew": "grow",
+    "rose": "rise", "shot": "shoot", "stood": "stand", "broke": "break", "broken": "break", "spent": "spend",
+    "stole": "steal", "stolen": "steal", "flew": "fly", "flown": "fly", "hid": "hide", "hidden": "hide",
+    "sought": "seek", "taught": "teach", "caught": "catch", "felt": "feel", "heard": "hear", "meant": "mean",
+    "threw": "throw", "thrown": "throw", "wore": "wear", "drove": "drive", "driven": "drive", "ate": "eat",
+    "eaten": "eat", "dealt": "deal", "lent": "lend", "shut": "shut", "set": "set", "put": "put", "cut": "cut",
+    "children": "child", "people": "person", "men": "man", "women": "woman",
+}
+
+
 @lru_cache(maxsize=50000)
 def stem(word: str) -> str:
     """A light English stemmer: enough to match plurals and common verb forms."""
-    w = word
+    w = IRREGULAR.get(word, word)
     if len(w) <= 3:
         return w
     for suffix, repl in (
@@ -57,7 +74,7 @@ def stem(word: str) -> str:
             break
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]
-    if w.endswith("e") and len(w) > 4:
+    if w.endswith("e") and len(w) >= 4:
         w = w[:-1]
     return w
 
