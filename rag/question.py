@@ -272,7 +272,7 @@ def has_slot(
         return bool(TIME_RE.search(sentence))
     if slot == "place":
         asked = [w.lower()[:5] for w in question_words or []]
-        for m in re.finditer(r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:the\s+)?([A-Z][\w'’-]*)", sentence):
+        for m in re.finditer(r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:both\s+|either\s+)?(?:the\s+)?([A-Z][\w'’-]*)", sentence):
             if m.group(1).lower()[:5] not in asked:  # "in Germany" does not answer "which German city"
                 return True
         return False
