@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         default=600.0, ge=0, description="Seconds an ingest waits for another one writing to the same store."
     )
     ui_auth: str | None = Field(default=None, description="Basic auth for the web chat as user:password.")
+    ui_examples: str = Field(
+        default="Which newspaper broke the news?|What did Sean Savett say about the transfer?|"
+        "How did Iran's UN mission respond?|What else has Iran supplied to Russia?",
+        description="Example questions shown in the web chat, separated by |; the default suits the bundled seed "
+        "article, so set your own when you chat about other articles (empty: no examples).",
+    )
     link_allowlist: str = Field(
         default="",
         description="Hosts whose links and images may appear in answers (comma-separated); others are removed.",

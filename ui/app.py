@@ -29,12 +29,12 @@ MAX_UPLOAD_BYTES = 0  # the chat takes no files: Gradio's upload route refuses e
 MAX_DOCUMENT_BYTES = 5_000_000
 FRIENDLY_ERROR = "Something went wrong while answering. Please try again; if it keeps happening, check the server log."
 
-EXAMPLES = [
-    "Which newspaper broke the news?",
-    "What did Sean Savett say about the transfer?",
-    "How did Iran's UN mission respond?",
-    "What else has Iran supplied to Russia?",
-]
+
+
+def examples(bot: Any) -> list[str]:
+    """Example questions from settings (RAG_UI_EXAMPLES, separated by |)."""
+    raw = getattr(getattr(bot, "settings", None), "ui_examples", "") or ""
+    return [q.strip() for q in raw.split("|") if q.strip()][:6]
 
 TITLE = "News Q&A"
 PLACEHOLDER = (
@@ -350,7 +350,8 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
                 notice = gr.HTML("", elem_id="rag-notice")
                 with gr.Row(elem_id="rag-examples"):
                     gr.HTML('<span class="rag-try">Try:</span>', elem_id="rag-try")
-                    example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
+                    example_list = examples(bot)
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in example_list]
             with gr.Column(scale=5, elem_id="rag-side"):
                 with gr.Tabs():
                     with gr.Tab("Sources", id="sources"):
@@ -363,7 +364,7 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
         private: dict[str, Any] = {"api_visibility": "private"}
         question.submit(respond, inputs, outputs, **private)
         send.click(respond, inputs, outputs, **private)
-        for button, text in zip(example_buttons, EXAMPLES, strict=True):
+        for button, text in zip(example_buttons, example_list, strict=True):
             button.click(lambda t=text: t, None, question, queue=False, **private).then(
                 respond, inputs, outputs, **private
             )
