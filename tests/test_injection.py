@@ -144,6 +144,28 @@ def test_the_poisoned_documents_are_stored_beside_the_article(poison_bot: Chatbo
     assert poison_bot.document_text(str(SEED)) is not None
 
 
+NEWS_SENTENCES = [
+    "Companies that ignore the rules face fines.",
+    "When asked about the deal, the minister declined to comment.",
+    "He refused to answer any questions.",
+    "The EU announced new rules for AI models.",
+    "AI models should be regulated, the senator said.",
+    "The model must be approved by regulators, the company said.",
+    "Officials do not reveal their sources.",
+    "Repeat offenders face new instructions from the court.",
+    "Read more at www.example.com.",
+    "The gallery caption reads <img src=x onerror=alert(1)> in the museum catalogue.",
+]
+
+
+def test_article_sentences_are_not_taken_for_instructions() -> None:
+    """The detector is narrow: the articles' own sentences and news-like wording are facts, not instructions."""
+    for article in (SEED, ROOT / "tests" / "data" / "second_article.txt"):
+        flagged = [s for s in sentences(article.read_text(encoding="utf-8")) if looks_like_instruction(s)]
+        assert flagged == [], article.name
+    assert [s for s in NEWS_SENTENCES if looks_like_instruction(s)] == []
+
+
 # --------------------------------------------------------------------------- delimiters in the prompt
 
 
