@@ -150,7 +150,7 @@ class Ingestor:
                     doc = load_file(path, max_bytes)
                     report.documents += 1
                     self.ingest_document(doc, report)
-                except RagError as exc:
+                except InputError as exc:  # this file only; a store or configuration error stops the run
                     report.errors.append(str(exc))
             if self.progress:
                 self.progress("", len(files), len(files))

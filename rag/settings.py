@@ -126,5 +126,31 @@ def load_settings(**overrides: Any) -> Settings:
                 var = str(alias.choices[0])
             else:
                 var = f"RAG_{field.upper()}"
-            lines.append(f"{var}: {err['msg']} (got {err.get('input')!r})")
+            got = err.get("input")
+            if err["type"] == "value_error":  # our validators name the valid values themselves
+                lines.append(f"{var}: {str(err['msg']).removeprefix('Value error, ')}")
+            else:
+                lines.append(f"{var}: {got!r} is not valid; expected {_expected(info)}")
         raise ConfigError("bad configuration: " + "; ".join(lines)) from None
+
+
+def _expected(info: Any) -> str:
+    """The values a field takes, in words: ``an integer from 1 to 50``."""
+    if info is None:
+        return "a valid value"
+    kind = {int: "an integer", float: "a number", bool: "true or false"}.get(info.annotation, "text")
+    bounds = {
+        kind_: getattr(m, kind_.lower())
+        for m in info.metadata
+        for kind_ in ("Ge", "Gt", "Le", "Lt")
+        if type(m).__name__ == kind_
+    }
+    low = bounds.get("Ge", bounds.get("Gt"))
+    high = bounds.get("Le", bounds.get("Lt"))
+    if low is not None and high is not None:
+        return f"{kind} from {low:g} to {high:g}"
+    if "Gt" in bounds:
+        return f"{kind} above {bounds['Gt']:g}"
+    if "Ge" in bounds:
+        return f"{kind} of at least {bounds['Ge']:g}"
+    return kind

@@ -300,7 +300,14 @@ class Store:
                 if not create and "does not exist" in str(exc).lower():
                     return None
                 raise StoreError(f"cannot open collection {name!r} ({exc})") from None
-            self.check_manifest(col.metadata or {})  # before caching: a refused collection stays refused
+            meta = col.metadata or {}
+            if meta.get("embedding_model", self.settings.embedding_model) != self.settings.embedding_model:
+                if col.count() == 0:  # left empty by a run whose model failed to load: nothing to protect
+                    if create:
+                        fixed = {k: v for k, v in meta.items() if not k.startswith("hnsw:")}
+                        col.modify(metadata={**fixed, **self.manifest()})
+                else:
+                    self.check_manifest(meta)  # before caching: a refused collection stays refused
             self._chunks = col
         return self._chunks
 

@@ -58,14 +58,17 @@ class Run:
         return [line for line in self.err.splitlines() if line.startswith("error: ")]
 
 
-def rag(*args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 180) -> Run:
+def rag(
+    *args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 180, prefix: list[str] | None = None
+) -> Run:
     """Run ``rag ARGS`` to the end (killed after ``timeout`` s); exit code, output and the child's peak RSS."""
     with (
         open(os.devnull, "rb") as stdin,
         _tmpfile() as out_fh,
         _tmpfile() as err_fh,
     ):
-        proc = subprocess.Popen([str(RAG), *args], env=env, cwd=cwd, stdin=stdin, stdout=out_fh, stderr=err_fh)
+        cmd = [*(prefix or []), str(RAG), *args]  # setpriv execs rag in the same process: wait4 sees rag itself
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=stdin, stdout=out_fh, stderr=err_fh)
         deadline = time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -395,3 +398,256 @@ def test_parallel_ingests_into_a_chroma_server_all_land(chroma_server, tmp_path:
     assert len(s.documents().get(include=[])["ids"]) == 180
     assert not s.interrupted()
     assert not (tmp_path / "unused").exists()
+
+
+# -- 3. a damaged store -------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A store of 300 notes (over a thousand chunks, so Chroma has written its vector index to disk)."""
+    base = tmp_path_factory.mktemp("built")
+    write_corpus(base / "corpus", 300, seed=5)
+    run = rag("ingest", str(base / "corpus"), "--json", env=child_env(base / "store", **CHUNK_ENV))
+    assert run.code == 0, run.err
+    return base / "store", int(json.loads(run.out)["chunks"])
+
+
+def chunk_index(store: Path) -> Path:
+    """The folder of the largest vector index (the chunk collection's)."""
+    return max(store.glob("*/data_level0.bin"), key=lambda p: p.stat().st_size).parent
+
+
+def _zero(path: Path) -> None:
+    path.write_bytes(b"\0" * path.stat().st_size)
+
+
+def _truncate(path: Path, fraction: float) -> None:
+    with path.open("r+b") as fh:
+        fh.truncate(int(path.stat().st_size * fraction))
+
+
+DAMAGE = {
+    "index data truncated": lambda store, idx: _truncate(idx / "data_level0.bin", 0.5),
+    "index data zeroed": lambda store, idx: _zero(idx / "data_level0.bin"),
+    "index header zeroed": lambda store, idx: _zero(idx / "header.bin"),
+    "index metadata zeroed": lambda store, idx: _zero(idx / "index_metadata.pickle"),
+    "index file missing": lambda store, idx: (idx / "link_lists.bin").unlink(),
+    "sqlite zeroed": lambda store, idx: _zero(store / "chroma.sqlite3"),
+    "sqlite truncated": lambda store, idx: _truncate(store / "chroma.sqlite3", 0.3),
+    "sqlite missing": lambda store, idx: (store / "chroma.sqlite3").unlink(),
+}
+
+
+def _files(store: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(store)): p.stat().st_size
+        for p in store.rglob("*")
+        if p.is_file() and p.name != ".write.lock" and "lexical" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_damaged_store_is_reported_with_the_rebuild_command(damage: str, built_store, tmp_path: Path) -> None:  # noqa: ANN001
+    import shutil
+    import struct
+
+    from tests.conftest import SEED
+
+    source, chunks = built_store
+    store = tmp_path / "store"
+    shutil.copytree(source, store)
+    index = chunk_index(store)
+    assert struct.unpack_from("<iQQQ", (index / "header.bin").read_bytes())[3] > 0  # vectors on disk to damage
+    DAMAGE[damage](store, index)
+    damaged = _files(store)
+    env = child_env(store, **CHUNK_ENV)
+
+    for args in (("search", "harbour ferry"), ("ask", "What changed at the harbour?")):
+        run = rag(*args, env=env, timeout=120)
+        assert run.code == 1, run.out + run.err
+        assert "Traceback" not in run.err and run.out == ""
+        lines = run.error_lines()
+        assert len(lines) == 1 and "damaged" in lines[0] and "rag ingest --rebuild" in lines[0], run.err
+    doctor = rag("doctor", env=env, timeout=120)
+    assert doctor.code == 1 and "Traceback" not in doctor.err
+    health = [line for line in doctor.out.splitlines() if "store health" in line]
+    assert health and health[0].startswith("[FAIL]") and "rag ingest --rebuild" in health[0]
+    assert _files(store) == damaged  # opening a damaged store changes nothing (no empty store in its place)
+
+    rebuilt = rag("ingest", "--rebuild", str(SEED), "--json", env=env, timeout=180)
+    assert rebuilt.code == 0, rebuilt.err
+    assert 0 < json.loads(rebuilt.out)["chunks"] == fresh_store(store, **_chunk_kw()).count() < chunks
+
+
+# -- 4. bad input files -------------------------------------------------------------------------------------------
+NOBODY = 65534
+
+
+@pytest.fixture()
+def shared_dir() -> Iterator[Path]:
+    """A folder outside pytest's private temp dir that an unprivileged child can use."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="rag-bad-input-"))
+    path.chmod(0o777)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def make_bad_inputs(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Write the fixture set: {name: expected message part} of files to refuse, {name: a phrase} of files to keep."""
+    rng = random.Random(4)
+    bad: dict[str, str] = {}
+    good: dict[str, str] = {}
+
+    def put(name: str, data: bytes) -> Path:
+        path = folder / name
+        path.write_bytes(data)
+        path.chmod(0o644)
+        return path
+
+    put("blank.txt", b"  \n\n\t \n")
+    bad["blank.txt"] = "no text in file"
+    put("zero.txt", b"")
+    bad["zero.txt"] = "empty file (0 bytes)"
+    put("picture.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4000))
+    bad["picture.md"] = "binary file"
+    put("noise.md", bytes(rng.randrange(128, 256) for _ in range(4000)))
+    bad["noise.md"] = "not valid UTF-8"
+    put("latin1.txt", "Le caf\u00e9 de la gare ferme \u00e0 midi.\n".encode("latin-1"))
+    bad["latin1.txt"] = "not valid UTF-8"
+    with (folder / "huge.txt").open("wb") as fh:  # 50 MB of ordinary lines
+        line = b"The council met again to discuss the harbour budget and the ferry timetable.\n"
+        for _ in range(50_000_000 // len(line) + 1):
+            fh.write(line)
+    bad["huge.txt"] = "over the 20 MB limit (RAG_MAX_FILE_MB)"
+    with (folder / "one-line.txt").open("wb") as fh:  # 10 MB without a line break
+        fh.write(b"word " * 2_000_000)
+    bad["one-line.txt"] = "is not article text"
+    (folder / "loop-a.txt").symlink_to(folder / "loop-b.txt")
+    (folder / "loop-b.txt").symlink_to(folder / "loop-a.txt")
+    bad["loop-a.txt"] = bad["loop-b.txt"] = "cannot read (Too many levels of symbolic links)"
+    (folder / "dangling.txt").symlink_to(folder / "gone.txt")
+    bad["dangling.txt"] = "cannot read (No such file or directory)"
+    os.mkfifo(folder / "pipe.txt")
+    bad["pipe.txt"] = "not a regular file (a pipe or device)"
+    (folder / "endless.txt").symlink_to("/dev/zero")
+    bad["endless.txt"] = "not a regular file (a pipe or device)"
+    put("locked.txt", b"The locked file says the mayor resigned.\n").chmod(0)
+    bad["locked.txt"] = "cannot read (Permission denied)"
+    put("bad\nname.txt", b"")
+    bad["bad\nname.txt"] = "empty file (0 bytes)"
+    (folder / "subdir-loop").symlink_to(folder)  # a folder link back up: not followed
+
+    put(
+        "page.html",
+        b"<html><head><script>steal(document.cookie)</script><style>p{color:red}</style></head>"
+        b"<body><p>The museum reopens on Sunday with a new gallery.</p>"
+        b"<script type='module'>alert('owned')</script><p>Entry stays free for children.</p></body></html>",
+    )
+    good["page.html"] = "The museum reopens on Sunday"
+    put("plain note.txt", b"The tram depot will close for repairs in March.\n")
+    good["plain note.txt"] = "tram depot"
+    put("caf\u00e9 \u65b0\u95fb \u00fcber.md", "The caf\u00e9 on the pier won a prize \u2014 \u20ac500.\n".encode())
+    good["caf\u00e9 \u65b0\u95fb \u00fcber.md"] = "won a prize"
+    put("new\nline.txt", b"The night bus now stops at the hospital.\n")
+    good["new\nline.txt"] = "night bus"
+    (folder / "folder.txt").mkdir()  # a folder named like a file is walked, not read
+    (folder / "folder.txt").chmod(0o755)
+    put("folder.txt/inside.txt", b"The library extends its opening hours in winter.\n")
+    good["folder.txt/inside.txt"] = "opening hours"
+    return bad, good
+
+
+def test_bad_input_files_are_refused_one_message_each_and_the_rest_ingest(shared_dir: Path) -> None:
+    from rag.loaders import shown
+
+    docs = shared_dir / "docs"
+    docs.mkdir()
+    docs.chmod(0o777)
+    bad, good = make_bad_inputs(docs)
+    assert len(bad) >= 10
+    store = shared_dir / "store"
+    env = child_env(store)
+    as_nobody = os.geteuid() == 0  # root reads any file: the child drops to nobody so the mode bits apply
+    if as_nobody:
+        env.update({"HOME": str(shared_dir), "RAG_ONNX": "0"})
+    else:
+        assert not os.access(docs / "locked.txt", os.R_OK)
+
+    run = rag_as(("ingest", str(docs)), env=env, user=NOBODY if as_nobody else None, timeout=300)
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err
+    lines = run.error_lines()
+    assert len(lines) == len(bad), "\n".join(lines)
+    for name, why in bad.items():
+        mine = [line for line in lines if line.startswith(f"error: {shown(docs / name)}: ")]
+        assert len(mine) == 1 and why in mine[0], (name, lines)
+    assert run.max_rss_mb < 2048, f"peak RSS {run.max_rss_mb:.0f} MB"
+
+    s = fresh_store(store)
+    got = s.chunks().get(include=["documents", "metadatas"])
+    sources = {str(m["source"]) for m in got["metadatas"]}
+    assert sources == {str((docs / name).resolve()) for name in good}
+    text = "\n".join(got["documents"])
+    for phrase in good.values():
+        assert phrase in text
+    assert "Entry stays free for children." in text
+    assert "steal" not in text and "alert" not in text and "color:red" not in text
+    records = {str(m["source"]) for m in s.documents().get(include=["metadatas"])["metadatas"]}
+    assert records == sources
+    print(f"\n{len(bad)} bad files refused, {len(good)} kept, peak RSS {run.max_rss_mb:.0f} MB")
+
+
+def rag_as(args: tuple[str, ...], env: dict[str, str], user: int | None, timeout: float) -> Run:
+    """``rag ARGS`` as another user through setpriv (or as this one when ``user`` is None)."""
+    if user is None:
+        return rag(*args, env=env, timeout=timeout)
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv is missing: file mode bits cannot apply to the child")
+    drop = [setpriv, f"--reuid={user}", f"--regid={user}", "--clear-groups"]
+    return rag(*args, env=env, timeout=timeout, prefix=drop)
+
+
+# -- 5. bad configuration -----------------------------------------------------------------------------------------
+BAD_CONFIG = [
+    ("RAG_TOP_K", "abc", "expected an integer from 1 to 50"),
+    ("RAG_CHUNK_SIZE", "1.5", "expected an integer from 50 to 20000"),
+    ("RAG_MAX_FILE_MB", "big", "expected a number above 0"),
+    ("RAG_LOCK_TIMEOUT", "-1", "expected a number of at least 0"),
+    ("RAG_LLM", "gpt-4o", "valid: auto, extractive, openai:<model>"),
+    ("RAG_EMBEDDING_MODEL", "bert", "valid: local:<model name or path>, openai:<model>"),
+]
+
+
+@pytest.mark.parametrize(("var", "value", "valid"), BAD_CONFIG)
+def test_bad_value_in_dotenv_exits_2_naming_the_variable_and_the_valid_values(
+    var: str, value: str, valid: str, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(f"# settings\nRAG_CHROMA_DIR={tmp_path / 'store'}\n{var}={value}\n")
+    run = rag("search", "anything", env=child_env(), cwd=tmp_path, timeout=60)
+    assert run.code == 2, run.err
+    assert run.out == "" and "Traceback" not in run.err
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: bad configuration: "), run.err
+    assert f"{var}: " in lines[0] and repr(value) in lines[0] and valid in lines[0]
+    assert not (tmp_path / "store").exists()
+
+
+def test_embedding_model_that_does_not_load_stops_the_ingest_once(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"RAG_CHROMA_DIR={tmp_path / 'store'}\nRAG_EMBEDDING_MODEL=local:/no/such/model\n")
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("The pier reopens on Monday.\n")
+    run = rag("ingest", "a.txt", "b.txt", env=child_env(), cwd=tmp_path, timeout=120)
+    assert run.code == 2 and "Traceback" not in run.err
+    lines = run.error_lines()
+    assert len(lines) == 1 and "RAG_EMBEDDING_MODEL" in lines[0] and "/no/such/model" in lines[0], run.err
+    assert fresh_store(tmp_path / "store").count() == 0
+
+    (tmp_path / ".env").write_text(f"RAG_CHROMA_DIR={tmp_path / 'store'}\n")  # fixed: the same store now takes it
+    run = rag("ingest", "a.txt", "b.txt", env=child_env(), cwd=tmp_path, timeout=120)
+    assert run.code == 0, run.err
+    assert fresh_store(tmp_path / "store").count() == 2
