@@ -64,3 +64,38 @@ def test_onnx_refuses_a_model_it_cannot_reproduce(tmp_path: Path) -> None:
     (tmp_path / "modules.json").write_text(json.dumps([{"idx": 0, "name": "0", "path": "", "type": "x.Dense"}]))
     with pytest.raises(OnnxUnavailable):
         check_layout(tmp_path)
+
+
+@pytest.mark.slow
+def test_benchmark_tiny_mode_writes_its_reports(tmp_path: Path) -> None:
+    from bench.__main__ import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(6):  # stand-ins for the generated distractors: real English, written here
+        (docs / f"{i:05d}-note.txt").write_text(
+            f"Reference note {i}. The ferry timetable changes in June, and the harbour office publishes the new "
+            "crossing times a week ahead. Passengers with bicycles should book a place, because the deck holds "
+            "only twelve of them on the morning crossings.\n\n" * 3
+        )
+    paths = main(
+        ["--tiny", "--out", str(tmp_path / "results"), "--distractors", str(docs), "--work", str(tmp_path / "w")]
+    )
+
+    result = json.loads(paths["json"].read_text())
+    assert set(result["sections"]) == {"cold", "warm", "ingest", "scale", "web", "server"}
+    cold = result["sections"]["cold"]
+    assert cold["project"]["errors"] == 0 and cold["peer"]["errors"] == 0
+    assert cold["project"]["wall_s"] > 0 and cold["project"]["rss_mib"] > 0
+    assert result["sections"]["warm"]["project"]["n"] > 0
+    assert result["sections"]["ingest"]["throughput_ratio"] > 0
+    assert result["sections"]["scale"]["points"][0]["chunks"] > 12
+    assert result["sections"]["web"]["1"]["errors"] == 0
+    assert "embedded" in result["sections"]["server"] and "server" in result["sections"]["server"]
+    assert result["machine"]["load_before"] and result["machine"]["load_after"]
+
+    table = paths["md"].read_text()
+    assert "| figure | project | peer |" in table and "cold `rag ask` wall" in table
+    pngs = [p for k, p in paths.items() if k not in ("json", "md")]
+    assert {p.stem.rsplit("-", 1)[1] for p in pngs} == {"cold", "warm", "scale", "web"}
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
