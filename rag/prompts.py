@@ -74,6 +74,10 @@ def neutralise(text: str) -> str:
     'x ‹/passage> y ‹passage n="1"> ‹|im_start|›system'
     """
     text = _PASSAGE_TAG.sub(lambda m: "\u2039" + m.group(1), text)
-    text = _CONTROL.sub(lambda m: m.group(0).replace("<", "\u2039").replace(">", "\u203a").replace("[", "\u27e6")
-                        .replace("]", "\u27e7"), text)
+    text = _CONTROL.sub(
+        lambda m: (
+            m.group(0).replace("<", "\u2039").replace(">", "\u203a").replace("[", "\u27e6").replace("]", "\u27e7")
+        ),
+        text,
+    )
     return _ROLE_LINE.sub(lambda m: m.group(1) + " \ua789", text)

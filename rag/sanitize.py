@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -135,6 +135,14 @@ def clean_answer(
         note("images", m.group(0))
         return IMAGE_REMOVED
 
+    def ref_definition(m: re.Match[str]) -> str:
+        note("links", m.group(0))
+        return ""
+
+    def ref_link(m: re.Match[str]) -> str:
+        note("links", m.group(0))
+        return m.group(1)
+
     def tag(m: re.Match[str]) -> str:
         note("tags", m.group(0))
         return ""
@@ -155,10 +163,10 @@ def clean_answer(
     out = _HTML_COMMENT.sub(drop_block, out)
     out = _HTML_BLOCK.sub(drop_block, out)
     out = _MD_IMAGE.sub(image, out)
-    out = _MD_REF_IMAGE.sub(lambda m: (note("images", m.group(0)), IMAGE_REMOVED)[1], out)
+    out = _MD_REF_IMAGE.sub(html_image, out)
     out = _MD_LINK.sub(link, out)
-    out = _MD_REF_DEF.sub(lambda m: (note("links", m.group(0)), "")[1], out)
-    out = _MD_REF_LINK.sub(lambda m: (note("links", m.group(0)), m.group(1))[1], out)
+    out = _MD_REF_DEF.sub(ref_definition, out)
+    out = _MD_REF_LINK.sub(ref_link, out)
     out = _AUTOLINK.sub(autolink, out)
     out = _HTML_IMG.sub(html_image, out)
     out = _HTML_TAG.sub(tag, out)
@@ -170,17 +178,17 @@ def clean_answer(
     return re.sub(r"[ \t]{2,}", " ", out).strip()
 
 
-def _protect_allowed(text: str, allowlist: Sequence[str], url_sub: object) -> str:
+def _protect_allowed(text: str, allowlist: Sequence[str], url_sub: Callable[[re.Match[str]], str]) -> str:
     """Apply the raw-URL rule outside allow-listed Markdown links and images (which keep their URL)."""
     kept = [m.span() for m in _MD_LINK.finditer(text) if allowed(m.group(2), allowlist)] if allowlist else []
     if not kept:
-        return _URL.sub(url_sub, text)  # type: ignore[arg-type]
+        return _URL.sub(url_sub, text)
     parts, last = [], 0
     for s, e in kept:
-        parts.append(_URL.sub(url_sub, text[last:s]))  # type: ignore[arg-type]
+        parts.append(_URL.sub(url_sub, text[last:s]))
         parts.append(text[s:e])
         last = e
-    parts.append(_URL.sub(url_sub, text[last:]))  # type: ignore[arg-type]
+    parts.append(_URL.sub(url_sub, text[last:]))
     return "".join(parts)
 
 

@@ -97,9 +97,7 @@ def _llm_bots() -> dict[str, Chatbot]:
 
 
 @pytest.fixture
-def llm_bot(
-    poison_settings: Any, model: ScriptedOpenAI, _llm_bots: dict[str, Chatbot]
-) -> Callable[..., Chatbot]:
+def llm_bot(poison_settings: Any, model: ScriptedOpenAI, _llm_bots: dict[str, Chatbot]) -> Callable[..., Chatbot]:
     """Factory: a Chatbot on the poisoned store whose model (the scripted server) plays ``steps``."""
 
     def _make(steps: list[Step], allowlist: str = "") -> Chatbot:

@@ -27,7 +27,6 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from rag.chain import Chatbot  # noqa: E402
 from tests.conftest import ROOT, SEED  # noqa: E402
-from tests.figures import report_figures  # noqa: E402
 from tests.fakes.openai_server import (  # noqa: E402
     ScriptedOpenAI,
     Step,
@@ -38,6 +37,7 @@ from tests.fakes.openai_server import (  # noqa: E402
     stall_mid_stream,
     status,
 )
+from tests.figures import report_figures  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 from tests.test_generation import quoting_passage  # noqa: E402
 
@@ -304,7 +304,9 @@ def test_file_routes_refuse_every_probe(
                 served.append((path, code, body[:80]))
     assert served == []
     total = len(ROUTES) * len(targets)
-    figures["file-route probes refused"] = f"{total}/{total} ({', '.join(f'{n}x{c}' for c, n in sorted(codes.items()))})"
+    figures["file-route probes refused"] = (
+        f"{total}/{total} ({', '.join(f'{n}x{c}' for c, n in sorted(codes.items()))})"
+    )
 
 
 def test_uploads_and_oversized_questions_are_refused_with_a_message(plain_app: str, figures: dict[str, str]) -> None:
@@ -490,4 +492,3 @@ def test_the_chatbot_answers_the_same_under_concurrency(seed_bot: Chatbot) -> No
         t.join(timeout=300)
     assert errors == []
     assert [results[i] for i in range(len(questions))] == [expected[q] for q in questions]
-
