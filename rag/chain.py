@@ -12,7 +12,7 @@ from typing import Any
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
 from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates
-from rag.followup import FOLLOWING_UP, Message, condense, previous_sentences
+from rag.followup import FOLLOWING_UP, Message, condense, is_bare, previous_sentences
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
 from rag.question import QuestionInfo, analyse
@@ -25,6 +25,7 @@ from rag.types import Answer, Delta, Passage
 log = logging.getLogger(__name__)
 
 NOT_IN_ARTICLE = "The article doesn't say."
+BORROWED_WEIGHT = 0.99  # full support in coverage, but not part of the question's own focus
 
 
 class Chatbot:
@@ -74,6 +75,8 @@ class Chatbot:
         info = analyse(focus_of(standalone), context)
         if standalone != question and history:
             info.previous = previous_sentences(history)
+            info.bare = is_bare(question)
+            borrow_terms(info, question)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -300,6 +303,15 @@ class Chatbot:
                 answer = stop.value
         answer.latency_ms = (time.perf_counter() - inputs["t0"]) * 1000
         return answer.to_dict()
+
+
+def borrow_terms(info: QuestionInfo, question: str) -> None:
+    """Words a follow-up took from the conversation ("their" → "Wall Street Journal") support the answer but
+    are not what the new question is about."""
+    own = set(analyse(question).terms)
+    for t in info.terms:
+        if t not in own and info.weights.get(t, 0) >= 1.0:
+            info.weights[t] = BORROWED_WEIGHT
 
 
 def focus_of(standalone: str) -> str:

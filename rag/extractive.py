@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.question import PERSON_ROLE_RE, QuestionInfo, entities_in, has_rate, has_slot, quantity_near
+from rag.question import PERSON_ROLE_RE, QuestionInfo, entities_in, person_names, has_rate, has_slot, quantity_near
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.types import Citation, Passage
@@ -45,6 +45,7 @@ CLOSE_NAME_DENSE = 0.35  # a name only close to the article's (Tehran ~ Iran) ne
 SLOT_PHRASE = {
     "money": "how much money was involved",
     "percent": "what share",
+    "frequency": "how often",
     "address": "the address",
     "measure": "that measurement",
     "quantity": "how many",
@@ -55,6 +56,10 @@ SLOT_PHRASE = {
     "reason": "why",
 }
 
+NAME_OF = re.compile(
+    r"\bnames?\s+of\s+(?:the|a|an|its|their|his|her)\s+(?:(?:new|old|first|last|local|main|former|current|"
+    r"planned|proposed|second|next)\s+)?([a-z]+)\b"
+)
 GENERIC_ROLES = frozenset(
     "official officials person man woman leader head chief figure replaced replace successor minister".split()
 )
@@ -187,7 +192,7 @@ def _owner(text: str, role: str) -> list[str]:
     for m in re.finditer(rf"\b([A-Z][\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
         if m.group(1)[:1].isupper() and m.group(1).lower() not in STOPWORDS:
             owners.append(m.group(1).lower()[:5])
-    for m in re.finditer(rf"\b{role}\s+of\s+(?:the\s+)?([A-Z][\w]+)", text, re.I):
+    for m in re.finditer(rf"\b{role}(?:\s+[a-z]+)?\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?([A-Z][\w]+)", text):
         owners.append(m.group(1).lower()[:5])
     return owners
 
@@ -201,6 +206,17 @@ def _other_owner(question: str, sentence: str) -> bool:
     asked = set(_owner(question, role))
     said = set(_owner(sentence, role))
     return bool(asked) and bool(said) and not (asked & said)
+
+
+def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
+    """A sentence that names "Savett" speaks of the "Sean Savett" the question names."""
+    for ent in q.entities:
+        parts = tokens(ent)
+        if len(parts) < 2 or not ent.split()[-1][:1].isupper():
+            continue
+        for c in cands:
+            if parts[-1] in c.terms:
+                c.terms |= set(parts)
 
 
 def _expand_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
@@ -304,7 +320,9 @@ class ExtractiveAnswerer:
         said = {t for t, v in zip(todo, qv, strict=True) if max(_cos(v, c) for c in cv) >= threshold}
         return [t for t in terms if t not in said]
 
-    def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate]) -> list[str]:
+    def _off_focus(
+        self, q: QuestionInfo, best: Candidate, cands: list[Candidate], limit: float = 0.5
+    ) -> list[str]:
         """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
         near = set(best.terms)
         if re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text):
@@ -322,7 +340,7 @@ class ExtractiveAnswerer:
         # Words the article never uses count against the sentence only if it says nothing like them.
         off_unknown = self._not_said_otherwise(q, unknown, best, SOFT_LOW) if unknown else []
         mass = sum(self.idf(t) for t in off) + mean_idf * len(off_unknown)
-        if total and mass / total > 0.5:
+        if total and mass / total > limit:
             return off + off_unknown
         return []
 
@@ -334,6 +352,7 @@ class ExtractiveAnswerer:
             pool_terms |= c.terms
             names.extend(entities_in(c.text))
         names = list(dict.fromkeys(names))
+        name_terms = {t for n in names for t in tokens(n)}
         initials = {_initials(n) for n in names}
         far: list[str] = []
         close: list[str] = []
@@ -341,9 +360,11 @@ class ExtractiveAnswerer:
             if DEMONYM.fullmatch(ent):  # "American official": an adjective, not a name the article must hold
                 continue
             ent_terms = [t for t in tokens(ent)]
-            if not ent_terms or all(t in pool_terms for t in ent_terms):
+            # A name counts as present when the passages name it too (capitalised), whole or by its last word
+            # ("Savett" for "Sean Savett"); "reserved" does not make "Federal Reserve" present.
+            if not ent_terms or all(t in name_terms for t in ent_terms) or ent_terms[-1] in name_terms:
                 continue
-            if any(t in pool_terms for t in ent_terms) and len(ent_terms) > 1:
+            if len(ent_terms) == 1 and ent_terms[0] in pool_terms and not ent[:1].isupper():
                 continue
             if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
                 continue
@@ -355,15 +376,29 @@ class ExtractiveAnswerer:
             far.append(ent)
         return far, close
 
-    @staticmethod
-    def _slot(q: QuestionInfo, text: str) -> bool:
+    def _slot(self, q: QuestionInfo, text: str) -> bool:
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
             return quantity_near(text, q.focus_terms())
         if q.slot == "person" and _other_owner(q.text, text):
             return False
+        if q.slot == "agent" and NAME_OF.search(q.text):
+            return self._names_kind(q.text, text)
         return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
+
+    def _names_kind(self, question: str, text: str) -> bool:
+        """"What was the name of the conference?" needs a name of that kind, not any name."""
+        m = NAME_OF.search(question)
+        assert m is not None
+        kind = m.group(1).lower()
+        if PERSON_ROLE_RE.fullmatch(kind):
+            return bool(person_names(text))
+        names = [w for e in entities_in(text) for w in e.split()]
+        if not names:
+            return False
+        kv, *vs = self.vectors([kind, *names])
+        return max(_cos(kv, v) for v in vs) >= KIND_SIM
 
     def _role_said(self, q: QuestionInfo, text: str) -> bool:
         """A question about a specific role (ambassador, reporter) needs that role in the answer."""
@@ -414,6 +449,7 @@ class ExtractiveAnswerer:
         return self.idf("\u2205unknown\u2205") - 1e-9
 
     def score(self, q: QuestionInfo, cands: list[Candidate], query_vector: list[float]) -> None:
+        _credit_surnames(q, cands)
         vecs = self.vectors([c.text for c in cands])
         for c, v in zip(cands, vecs, strict=True):
             c.dense = _cos(query_vector, v)
@@ -425,7 +461,7 @@ class ExtractiveAnswerer:
         kind_match = self._kind_matches(kind, cands) if kind else {}
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
-        continuing = bool(before) and not [t for t in q.terms if q.weights[t] >= 1.0]
+        continuing = bool(before) and q.bare
         for c in cands:
             c.slot = self._slot(q, c.text) and (q.slot != "person" or self._role_said(q, c.text))
             own = {t for t in q.terms if q.weights[t] >= 1.0}
@@ -439,7 +475,7 @@ class ExtractiveAnswerer:
             if causal:
                 c.score += 0.15
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
-                if c in before and not causal:
+                if c in before and not causal and q.slot not in SLOT_PHRASE:
                     c.score *= 0.5
                 elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
                     c.score += 0.25
@@ -457,14 +493,19 @@ class ExtractiveAnswerer:
         top_cov = max(c.coverage for c in cands)
         topic = _topic(q)
         # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
-        bare = bool(q.previous) and not [t for t in q.terms if q.weights[t] >= 1.0]
+        bare = bool(q.previous) and q.bare
         if top_dense < OFF_TOPIC_DENSE and top_cov < OFF_TOPIC_COVERAGE and not bare:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
             )
         far, close = self._missing_entities(q, cands)
-        if (far and best.dense < ENTITY_DENSE) or (close and best.dense < CLOSE_NAME_DENSE):
+        # A question that also names something the article does hold ("Sean Savett ... the US") is weighed
+        # on the rest of its evidence; one whose names are all absent needs strong support.
+        anchored = len(far) + len(close) < len([e for e in q.entities if not DEMONYM.fullmatch(e)])
+        if (far and best.dense < (CLOSE_NAME_DENSE if anchored else ENTITY_DENSE)) or (
+            close and best.dense < CLOSE_NAME_DENSE
+        ):
             missing = far + close
             return self._abstain(
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"

@@ -14,10 +14,17 @@ GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
 THING_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those)\b(?!\s+(?:is|was)\s+(?:the|a)\b)", re.I)
 PLACE_PRONOUN = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)", re.I)
 ELLIPSIS = re.compile(r"^\s*(and|also|what about|how about|so|then|but|what else|anything else)\b", re.I)
+LEADING_CONJUNCTION = re.compile(r"^\s*(and|also|so|then|but)\b[\s,]*", re.I)
 SHORT = re.compile(r"^\s*(why|how|when|where|who|really|and then|what next|how come)\s*\??\s*$", re.I)
 PERSON_HINT = re.compile(
     r"\b(minister|president|spokesperson|spokesman|spokeswoman|official|secretary|mayor|director|manager|chief|"
     r"mr|mrs|ms|dr|he|she)\b",
+    re.I,
+)
+
+TIME_WORD = re.compile(
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
 )
 
@@ -61,8 +68,10 @@ def _clean_answer(answer: str) -> str:
 
 
 def _person(text: str) -> str | None:
-    """A person's name in the text: two or more capitalised words, preferring ones after a role word."""
-    names = [e for e in entities_in(text) if len(e.split()) >= 2 and not re.search(r"\b(of|the)\b", e)]
+    """A person's name in the text, preferring one right after a role word ("Defense Minister Sergei Shoigu")."""
+    from rag.question import person_names
+
+    names = person_names(text)
     for n in names:
         idx = text.find(n)
         if idx >= 0 and PERSON_HINT.search(text[max(0, idx - 40) : idx]):
@@ -71,8 +80,11 @@ def _person(text: str) -> str | None:
 
 
 def _place(text: str) -> str | None:
-    m = re.search(r"\b(?:in|to|at|from|visited|visit)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)", text)
-    return m.group(1) if m else None
+    """A place named in the text ("to Iran", "in Lisbon"), not a date ("in January")."""
+    for m in re.finditer(r"\b(?:in|to|at|from|visited|visiting|visit)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)", text):
+        if not TIME_WORD.match(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def _subject(question: str, answer: str) -> str | None:
@@ -96,6 +108,10 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     q = question.strip()
     replaced = False
     person = _person(prev_a) or _person(prev_q)
+    for older_q, older_a in reversed(pairs[:-1]):  # "he" may point further back: "Was he involved?" → "What else…"
+        if person:
+            break
+        person = _person(_clean_answer(older_a)) or _person(older_q)
     subject = _subject(prev_q, prev_a)
     if person and PERSON_PRONOUNS.search(q):
         q = re.sub(r"\b(his|her)\b", f"{person}'s", q, count=1, flags=re.I) if re.search(
@@ -106,12 +122,15 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
         q = GROUP_PRONOUNS.sub(subject, q, count=1)
         replaced = True
+    elif subject and re.search(r"\bits\b", q, re.I):
+        q = re.sub(r"\bits\b", f"{subject}'s", q, count=1, flags=re.I)
+        replaced = True
     place = _place(prev_q) or _place(prev_a)
     if place and PLACE_PRONOUN.search(q):
         q = PLACE_PRONOUN.sub(f"to {place}" if re.search(r"\b(go|went|travel|come|came)\b", q) else f"in {place}",
                               q, count=1)
         replaced = True
-    q = ELLIPSIS.sub("", q).strip()
+    q = LEADING_CONJUNCTION.sub("", q).strip()
     q = q[:1].upper() + q[1:] if q else question.strip()
     own = {stem(w) for w in words(q) if w not in STOPWORDS}
     if entities_in(q) and not replaced:  # a new name replaces the old ones: "And what did North Korea provide?"
@@ -135,3 +154,15 @@ def previous_sentences(history: Sequence[Message]) -> list[str]:
 
     pairs = _turns(history)
     return sentences(_clean_answer(pairs[-1][1])) if pairs else []
+
+
+BARE = re.compile(
+    r"^\W*(?:(?:and|also|so|then|but)\b\W*)?(?:(?:what|how|who|anything|and) (?:else|about|now|next|then)|"
+    r"(?:and )?(?:now|then|why|how|when|where|who|really|more|go on|continue|until when|since when))\W*$",
+    re.I,
+)
+
+
+def is_bare(question: str) -> bool:
+    """A follow-up with nothing of its own to look for: "And now?", "What else?", "Why?", "Until what year?"."""
+    return bool(BARE.match(question)) or len(words(question)) <= 3

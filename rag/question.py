@@ -60,12 +60,14 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(what (?:percentage|percent|share|proportion|fraction|portion)|what part of)\b", re.I), "percent"),
     (re.compile(r"\b(how much|what (?:is|was) the (?:price|cost)|price|cost|pay|paid|spend|spent|worth)\b", re.I), "money"),
     (re.compile(r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how high|how big|how large|"
-                r"how heavy|how fast|speed|size|weigh|weight|square (?:feet|foot|meters?|metres?)|area|duration)\b",
+                r"how heavy|how fast|speed|size|weigh|weight|square (?:feet|foot|meters?|metres?)|area|duration|"
+                r"dose|dosage)\b",
                 re.I), "measure"),
     (re.compile(r"\b(how many|what number|number of|how old|age)\b", re.I), "quantity"),
+    (re.compile(r"\b(how often|how frequently|what frequency|how regularly)\b", re.I), "frequency"),
     (re.compile(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
                 r"birth year|born)\b", re.I), "time"),
-    (re.compile(r"\b(address|street)\b", re.I), "address"),
+    (re.compile(r"\b(address)\b", re.I), "address"),
     (re.compile(r"\b(where|(?:which|what) (?:\w+ )?(?:city|country|town|place|state|region|location|"
                 r"neighbou?rhood|district|venue|base))\b", re.I), "place"),
     (re.compile(r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|"
@@ -75,17 +77,19 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
 ]
 # Verbs too light to say what a question is about ("come from the sun", "make it clear").
 LIGHT_VERBS = {"come", "go", "get", "take", "make", "put", "use", "do", "have", "be", "become", "keep", "let", "seem"}
+LEADING_WH = re.compile(r"^\W*(when|where|why|who|whom)\b", re.I)
 YES_NO = re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|has|have|had|should)\b", re.I)
 # Words that only say which kind of fact is wanted; they are not what the question is about.
 SLOT_WORDS = {
     "money": {"money", "cost", "price", "pay", "paid", "spend", "spent", "worth", "much", "dollar", "fund"},
     "percent": {"percentage", "percent", "share", "proportion", "fraction", "portion", "part", "much"},
     "quantity": {"many", "number", "much", "old", "age"},
+    "frequency": {"often", "frequently", "frequency", "regularly"},
     "time": {"when", "year", "date", "day", "month", "time"},
     "address": {"address", "street", "located", "location"},
     "place": {"where", "city", "country", "town", "place", "state", "region", "location", "located"},
     "measure": {"far", "range", "distance", "long", "tall", "high", "big", "large", "heavy", "fast", "speed", "size",
-                "weigh", "weight", "area", "duration", "square"},
+                "weigh", "weight", "area", "duration", "square", "dose", "dosage"},
 }
 UNIT_FAMILIES = {
     "distance": (r"how far|range|distance", r"km|kilomet(?:er|re)s?|miles?|meters?|metres?|feet|foot|ft|yards?"),
@@ -95,6 +99,7 @@ UNIT_FAMILIES = {
     "weight": (r"heavy|weigh", r"kg|kilograms?|grams?|tons?|tonnes?|pounds?|lbs?"),
     "height": (r"tall|high|height", r"meters?|metres?|feet|foot|ft|stor(?:ey|y|ies)"),
     "speed": (r"fast|speed", r"mph|km/h|kph|knots?|miles per hour|kilomet(?:er|re)s per hour|mach"),
+    "dose": (r"dose|dosage", r"mg|milligrams?|micrograms?|mcg|µg|ml|millilit(?:er|re)s?|grams?|g|units?|iu|tablets?|pills?"),
 }
 
 
@@ -109,6 +114,7 @@ class QuestionInfo:
     weights: dict[str, float] = field(default_factory=dict)  # per term, 1.0 unless from context
     unit: str | None = None  # for measure questions: distance, area, duration, weight, height, speed
     previous: list[str] = field(default_factory=list)  # sentences quoted in the answer this follows up on
+    bare: bool = False  # a follow-up with nothing of its own to look for ("And now?")
 
     def focus_terms(self) -> list[str]:
         """The question's own terms minus the words that only name the kind of fact asked for."""
@@ -133,7 +139,7 @@ def entities_in(text: str) -> list[str]:
         elif at_start and len(phrase.split()) == 1 and phrase.lower() in STOPWORDS:
             continue
         for part in re.split(r"['’]s\s+|['’]s$", phrase):
-            part = part.strip()
+            part = re.sub(r"^(?:the|a|an)\s+", "", part.strip(), flags=re.I)
             if part and part not in found and part.lower() not in STOPWORDS:
                 found.append(part)
     return found
@@ -142,10 +148,14 @@ def entities_in(text: str) -> list[str]:
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
     slot = "other"
-    for pattern, name in SLOT_BY_PATTERN:
-        if pattern.search(question):
-            slot = name
-            break
+    lead = LEADING_WH.match(question)
+    if lead:  # "When did the close-range talks begin?" asks for a time, whatever words follow
+        slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[lead.group(1).lower()]
+    else:
+        for pattern, name in SLOT_BY_PATTERN:
+            if pattern.search(question):
+                slot = name
+                break
     if slot in ("other", "agent", "place") and asks_person(question):
         slot = "person"
     if YES_NO.match(question) and slot not in ("time", "place", "address"):
@@ -181,7 +191,8 @@ ORG_WORDS = frozenset(
     "council mission nations journal street group guard guards corps ministry embassy union security defense defence "
     "republic revolutionary islamic contact states kingdom house office department agency committee foundation "
     "library city county board university company bank times post news network press court party army navy force "
-    "forces summit summits era war north south east west new united russian iranian ukrainian american chinese british german french".split()
+    "forces summit summits era war college institute school hospital clinic centre center network inc ltd corp "
+    "pharmaceuticals pharma labs laboratories group north south east west new united russian iranian ukrainian american chinese british german french".split()
 )
 
 
@@ -248,6 +259,13 @@ def has_rate(question: str, sentence: str) -> bool:
                           r"week|month|year)\b|\b(?:daily|weekly|monthly|annually|yearly|hourly)\b", sentence, re.I))
 
 
+FREQUENCY_RE = re.compile(
+    r"\b(daily|weekly|monthly|annually|yearly|hourly|once|twice|thrice|every|each (?:day|week|month|year)|"
+    r"(?:a|per) (?:day|week|month|year|hour)|times (?:a|per))\b",
+    re.I,
+)
+
+
 def has_slot(
     slot: str,
     sentence: str,
@@ -258,6 +276,8 @@ def has_slot(
     """Does the sentence hold the kind of fact the question asks for?"""
     if slot == "percent":
         return bool(PERCENT_RE.search(sentence))
+    if slot == "frequency":
+        return bool(FREQUENCY_RE.search(sentence))
     if slot == "address":
         return bool(ADDRESS_RE.search(sentence))
     if slot == "measure" and unit:
