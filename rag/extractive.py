@@ -490,7 +490,13 @@ class ExtractiveAnswerer:
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]
         top_dense = max(c.dense for c in cands)
-        top_cov = max(c.coverage for c in cands)
+        own = [t for t in q.terms if q.weights[t] >= 1.0]
+        # Off-topic is judged on the question's own words, not on names a follow-up borrowed from earlier turns.
+        top_cov = max(c.coverage for c in cands) if len(own) == len(q.terms) else max(
+            (self._coverage(QuestionInfo(q.text, q.slot, own, q.entities, {t: 1.0 for t in own}), c.terms)
+             for c in cands),
+            default=0.0,
+        )
         topic = _topic(q)
         # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
         bare = bool(q.previous) and q.bare
