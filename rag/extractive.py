@@ -56,10 +56,18 @@ SLOT_PHRASE = {
     "reason": "why",
 }
 
-NAME_OF = re.compile(
-    r"\bnames?\s+of\s+(?:the|a|an|its|their|his|her)\s+(?:(?:new|old|first|last|local|main|former|current|"
-    r"planned|proposed|second|next)\s+)?([a-z]+)\b"
-)
+NAME_OF = re.compile(r"\bnames?\s+of\s+(?:the|a|an|its|their|his|her)\s+([\w\s-]+?)\s*(?:\b(?:of|where|that|which|who|"
+                     r"whose|in|at|for|from|to|by|on|did|does|do|was|is|were|are|has|had|will)\b|[?.,!]|$)")
+
+
+def name_kind(question: str) -> str | None:
+    """The noun in "the name of the phase 3 study of …": "study"."""
+    m = NAME_OF.search(question)
+    if not m:
+        return None
+    head = [w for w in m.group(1).split() if w.isalpha()]
+    return head[-1].lower() if head else None
+
 GENERIC_ROLES = frozenset(
     "official officials person man woman leader head chief figure replaced replace successor minister".split()
 )
@@ -388,12 +396,20 @@ class ExtractiveAnswerer:
         return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
 
     def _names_kind(self, question: str, text: str) -> bool:
-        """"What was the name of the conference?" needs a name of that kind, not any name."""
-        m = NAME_OF.search(question)
-        assert m is not None
-        kind = m.group(1).lower()
+        """"What was the name of the conference?" needs a conference named, not any name nearby."""
+        kind = name_kind(question)
+        if kind is None:
+            return has_slot("agent", text)
         if PERSON_ROLE_RE.fullmatch(kind):
             return bool(person_names(text))
+        k = re.escape(kind)
+        named = (
+            rf"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+(?:[a-z]+\s+)?{k}",  # "the HORIZON-M study", "Okafor Family Foundation"
+            rf"{k}e?s?,?\s+(?:called|named|known as|dubbed|titled|entitled)\s+[\"“]?[A-Z0-9]",  # "study, known as HORIZON-M"
+            rf"{k}e?s?,\s+(?:the\s+)?[\"“]?[A-Z]",  # apposition: "the firm, Lindqvist & Ramos,"
+        )
+        if re.search(k, text, re.I):
+            return any(re.search(p, text, re.I if i else 0) for i, p in enumerate(named))
         names = [w for e in entities_in(text) for w in e.split()]
         if not names:
             return False

@@ -156,6 +156,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
             if pattern.search(question):
                 slot = name
                 break
+    if re.search(r"\bnames?\s+of\b", question, re.I) and slot in ("other", "place", "time"):
+        slot = "agent"  # "the name of the conference where…" asks for a name, not a place
     if slot in ("other", "agent", "place") and asks_person(question):
         slot = "person"
     if YES_NO.match(question) and slot not in ("time", "place", "address"):

@@ -1,9 +1,11 @@
-"""The fixed question sets run through the public contract with the extractive default.
+"""The question sets run through the public contract with the extractive default.
 
-The floors sit one case below the figures measured on these sets (seed article: pass 90.6%, answers 91.7%,
-citation hit 88.4%, precision 88.4%, off-topic and near-miss abstention 100%, follow-ups 100%). They gate
-regressions; the product targets for answers and citations (95%) and precision (90%) are above them and are
-tracked in the eval report, not claimed here.
+Four sets: the project's own set for the seed article, a second set for the seed article written blind by another
+tester (its first run, before any change prompted by it, measured pass 80%, answers 86%, citations 89%, near-miss
+71%, follow-ups 75%), and one set each for two unrelated articles written for the tests. Each floor sits about one
+case below the figure measured now, so a change that loses a case fails here. The product targets (answers and
+citations 95%, precision 90%, near-miss 80%, follow-ups 90%) are compared in the closing figures of the eval
+report, not claimed by these floors.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import pytest
 from rag.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
 
-SEED_FLOORS = {
+SEED_FLOORS = {  # measured: 90.6 / 91.7 / 88.4 / 88.4 / 100 / 100 / 100
     "pass_rate": 0.88,
     "answer_accuracy": 0.89,
     "citation_hit_rate": 0.86,
@@ -25,29 +28,70 @@ SEED_FLOORS = {
     "abstention_accuracy_nearmiss": 0.88,
     "followup_accuracy": 0.90,
 }
-SECOND_FLOORS = {
-    "pass_rate": 0.82,
-    "answer_accuracy": 0.87,
-    "citation_precision": 0.82,
+HELDOUT_FLOORS = {  # measured: 90.0 / 97.2 / 97.2 / 97.2 / 100 / 71.4 / 87.5
+    "pass_rate": 0.87,
+    "answer_accuracy": 0.94,
+    "citation_hit_rate": 0.94,
+    "citation_precision": 0.94,
     "abstention_accuracy_offtopic": 1.0,
-    "followup_accuracy": 0.90,
+    "abstention_accuracy_nearmiss": 0.57,
+    "followup_accuracy": 0.75,
+}
+SECOND_FLOORS = {  # measured: 87.9 / 93.8 / 89.3 / 89.3 / 100 / 80 / 100
+    "pass_rate": 0.84,
+    "answer_accuracy": 0.90,
+    "citation_precision": 0.86,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.6,
+    "followup_accuracy": 0.85,
+}
+THIRD_FLOORS = {  # measured: 90.0 / 92.6 / 92.6 / 96.2 / 100 / 80 / 100
+    "pass_rate": 0.86,
+    "answer_accuracy": 0.88,
+    "citation_precision": 0.92,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.6,
+    "followup_accuracy": 0.8,
 }
 
 
-def _check(summary: dict, floors: dict[str, float]) -> list[str]:
+def _below(summary: dict, floors: dict[str, float]) -> list[str]:
     return [f"{k}: {summary[k]} < {v}" for k, v in floors.items() if summary[k] is None or summary[k] < v]
+
+
+def _run(path: Path, bot, floors: dict[str, float], min_cases: int) -> None:  # noqa: ANN001
+    result = evaluate(path, bot=bot)
+    assert result.summary["cases"] >= min_cases
+    assert result.summary["errors"] == 0
+    assert not _below(result.summary, floors), "\n".join([str(result.summary), *result.failures()])
+
+
+@pytest.fixture(scope="module")
+def third_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path_factory.mktemp("third-store"))
+    ingest_paths(settings, [DATA / "third_article.txt"])
+    return Chatbot(settings)
 
 
 @pytest.mark.slow
 def test_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    result = evaluate(ROOT / "tests" / "regression" / "questions.yaml", bot=seed_bot)
-    assert result.summary["cases"] >= 40
-    assert result.summary["errors"] == 0
-    assert not _check(result.summary, SEED_FLOORS), result.summary
+    _run(ROOT / "tests" / "regression" / "questions.yaml", seed_bot, SEED_FLOORS, 40)
+
+
+@pytest.mark.slow
+def test_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
+    _run(DATA / "heldout_seed_questions.yaml", seed_bot, HELDOUT_FLOORS, 40)
 
 
 @pytest.mark.slow
 def test_second_article_question_set(second_bot) -> None:  # noqa: ANN001
-    result = evaluate(ROOT / "tests" / "data" / "second_questions.yaml", bot=second_bot)
-    assert result.summary["errors"] == 0
-    assert not _check(result.summary, SECOND_FLOORS), result.summary
+    _run(DATA / "second_questions.yaml", second_bot, SECOND_FLOORS, 30)
+
+
+@pytest.mark.slow
+def test_third_article_question_set(third_bot) -> None:  # noqa: ANN001
+    _run(DATA / "third_questions.yaml", third_bot, THIRD_FLOORS, 30)
