@@ -403,12 +403,42 @@ def test_parallel_ingests_into_a_chroma_server_all_land(chroma_server, tmp_path:
 # -- 3. a damaged store -------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    """A store of 300 notes (over a thousand chunks, so Chroma has written its vector index to disk)."""
-    base = tmp_path_factory.mktemp("built")
-    write_corpus(base / "corpus", 300, seed=5)
-    run = rag("ingest", str(base / "corpus"), "--json", env=child_env(base / "store", **CHUNK_ENV))
-    assert run.code == 0, run.err
-    return base / "store", int(json.loads(run.out)["chunks"])
+    """A store of 1200 chunks, over Chroma's threshold for writing its vector index to disk.
+
+    Written through the Store API with random unit vectors: embedding 1200 texts would only slow the tests down,
+    the files on disk are the same.
+    """
+    import numpy as np
+
+    from rag.ingest import chunk_id, doc_id
+    from rag.store import Store, _forget_client
+
+    store = tmp_path_factory.mktemp("built") / "store"
+    s = Store(make_settings(store, **_chunk_kw()))
+    col = s.chunks(create=True)
+    vectors = np.random.default_rng(8).normal(size=(1200, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    texts = [f"Note {i} says the harbour ferry timetable changed on day {i * 7}." for i in range(1200)]
+    sources = [f"/news/note-{i // 4:04d}.txt" for i in range(1200)]
+    for lo in range(0, 1200, 300):
+        part = range(lo, lo + 300)
+        col.upsert(
+            ids=[chunk_id(sources[i], 0, texts[i]) for i in part],
+            embeddings=vectors[lo : lo + 300],
+            documents=[texts[i] for i in part],
+            metadatas=[{"source": sources[i], "start": 0, "end": len(texts[i]), "doc_sha256": "-"} for i in part],
+        )
+    names = sorted(set(sources))
+    s.documents().upsert(
+        ids=[doc_id(n) for n in names],
+        embeddings=[[1.0]] * len(names),
+        documents=names,
+        metadatas=[{"source": n, "sha256": "-", "chunks": 4, "chunker": "-"} for n in names],
+    )
+    s.bump_revision()
+    assert s.count() == 1200
+    _forget_client(store)  # stop this process's client: everything is on disk before the copies are made
+    return store, 1200
 
 
 def chunk_index(store: Path) -> Path:
@@ -651,3 +681,29 @@ def test_embedding_model_that_does_not_load_stops_the_ingest_once(tmp_path: Path
     run = rag("ingest", "a.txt", "b.txt", env=child_env(), cwd=tmp_path, timeout=120)
     assert run.code == 0, run.err
     assert fresh_store(tmp_path / "store").count() == 2
+
+
+def test_doctor_reports_health_settings_model_files_and_server_reachability(
+    chroma_server, built_store, tmp_path: Path  # noqa: ANN001
+) -> None:
+    from tests.servers import free_port
+
+    store, chunks = built_store
+    run = rag("doctor", "--json", env=child_env(store, **CHUNK_ENV), timeout=120)
+    assert run.code == 0, run.out + run.err
+    report = json.loads(run.out)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert all(c["ok"] for c in checks.values())
+    assert f"{chunks} chunks" in checks["store health"]["detail"]
+    assert checks["query"]["ok"] and checks["embedding model files"]["ok"]
+    assert "chunk=150/30" in checks["settings"]["detail"]
+    assert report["settings"]["chroma_dir"] == str(store) and report["settings"]["chunk_size"] == CHUNK_SIZE
+
+    up = rag("doctor", env=child_env(tmp_path / "unused", RAG_CHROMA_URL=chroma_server.url), timeout=120)
+    assert up.code == 0 and f"[ok  ] chroma server: {chroma_server.url} reachable" in up.out, up.out + up.err
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    down = rag("doctor", env=child_env(tmp_path / "unused", RAG_CHROMA_URL=closed), timeout=120)
+    assert down.code == 1 and "Traceback" not in down.err
+    line = next(line for line in down.out.splitlines() if "chroma server" in line)
+    assert line.startswith("[FAIL]") and closed in line
