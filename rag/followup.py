@@ -165,4 +165,5 @@ BARE = re.compile(
 
 def is_bare(question: str) -> bool:
     """A follow-up with nothing of its own to look for: "And now?", "What else?", "Why?", "Until what year?"."""
-    return bool(BARE.match(question)) or len(words(question)) <= 3
+    pronoun = PERSON_PRONOUNS.search(question) or GROUP_PRONOUNS.search(question) or THING_PRONOUNS.search(question)
+    return bool(BARE.match(question)) or (len(words(question)) <= 3 and not pronoun)
