@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import threading
 import time
@@ -131,9 +132,13 @@ class LexicalCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
+            # A name of its own per writer: two processes rebuilding at once never share a half-written file.
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            try:
+                with tmp.open("wb") as fh:
+                    pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(path)
+            finally:
+                tmp.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("cannot save the lexical index (%s); it will be rebuilt next time", exc)
