@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import pickle
 import threading
@@ -18,41 +19,54 @@ log = logging.getLogger(__name__)
 REVISION_TTL_S = 1.0
 
 
+FORMAT = 2  # bumped when the persisted layout changes; older files are rebuilt
+
+
 @dataclass
 class LexicalIndex:
-    """A BM25 index with the chunk rows it was built from."""
+    """BM25 (Lucene variant) over the chunks as plain arrays: no bm25s or scipy import when answering.
+
+    ``data[indptr[t]:indptr[t + 1]]`` are the scores of term ``t`` in the chunks ``indices[...]`` (bm25s's
+    precomputed layout); a chunk's texts are read back from the store, so the index stays small at scale.
+    """
 
     revision: str
     ids: list[str]
-    texts: list[str]
-    metas: list[dict[str, Any]]
-    bm25: Any
-    _df: dict[str, int] | None = None
+    vocab: dict[str, int]
+    data: Any  # float32 scores
+    indices: Any  # int32 chunk rows
+    indptr: Any  # int64 term offsets
+    format: int = FORMAT
+
+    def df(self, term: str) -> int:
+        """How many chunks hold the (stemmed) term."""
+        t = self.vocab.get(term)
+        return 0 if t is None else int(self.indptr[t + 1] - self.indptr[t])
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term over the chunks (unknown terms get the maximum)."""
-        import math
+        n = max(1, len(self.ids))
+        return math.log(1 + (n + 1) / (self.df(term) + 0.5))
 
-        if self._df is None:
-            df: dict[str, int] = {}
-            for text in self.texts:
-                for t in set(tokens(text)):
-                    df[t] = df.get(t, 0) + 1
-            self._df = df
-        n = max(1, len(self.texts))
-        return math.log(1 + (n + 1) / (self._df.get(term, 0) + 0.5))
+    def scores(self, query: str) -> Any:
+        """BM25 score of every chunk for the query (its terms summed, repeats counted, as bm25s does)."""
+        import numpy as np
+
+        out = np.zeros(len(self.ids), dtype=np.float32)
+        for term in tokens(query):
+            t = self.vocab.get(term)
+            if t is not None:
+                lo, hi = self.indptr[t], self.indptr[t + 1]
+                out[self.indices[lo:hi]] += self.data[lo:hi]
+        return out
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row, score) of the best ``k`` chunks with a positive score."""
-        if not self.ids:
+        if not self.ids or not any(t in self.vocab for t in tokens(query)):
             return []
-        vocab = self.bm25.vocab_dict
-        q = [t for t in tokens(query) if t in vocab]
-        if not q:
-            return []
-        scores = self.bm25.get_scores(q)
         import numpy as np
 
+        scores = self.scores(query)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda x: (-x[1], x[0]))
@@ -61,19 +75,28 @@ class LexicalIndex:
 
 def build_index(store: Store, revision: str) -> LexicalIndex:
     import bm25s
+    import numpy as np
 
     ids: list[str] = []
-    texts: list[str] = []
-    metas: list[dict[str, Any]] = []
-    for cid, text, meta in store.iter_chunks():
+    docs: list[list[str]] = []
+    for cid, text, _meta in store.iter_chunks():
         ids.append(cid)
-        texts.append(text)
-        metas.append(dict(meta))
+        docs.append(tokens(text) or ["\u2205"])
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+    if not ids:
+        empty = np.zeros(0, dtype=np.int64)
+        return LexicalIndex(revision, [], {}, np.zeros(0, dtype=np.float32), empty.astype(np.int32), empty)
     bm25 = bm25s.BM25()
-    if texts:
-        bm25.index([tokens(t) or ["\u2205"] for t in texts], show_progress=False)
-    return LexicalIndex(revision, ids, texts, metas, bm25)
+    bm25.index(docs, show_progress=False)
+    sc = bm25.scores
+    return LexicalIndex(
+        revision,
+        ids,
+        dict(bm25.vocab_dict),
+        np.asarray(sc["data"], dtype=np.float32),
+        np.asarray(sc["indices"], dtype=np.int32),
+        np.asarray(sc["indptr"], dtype=np.int64),
+    )
 
 
 class LexicalCache:
@@ -110,7 +133,7 @@ class LexicalCache:
 
     def _path(self) -> Any:
         folder = self.store.lexical_dir()
-        return None if folder is None else folder / f"{self.store.settings.collection}.bm25.pkl"
+        return None if folder is None else folder / f"{self.store.settings.collection}.lexical.pkl"
 
     def _load(self, revision: str) -> LexicalIndex | None:
         path = self._path()
@@ -122,7 +145,7 @@ class LexicalCache:
         except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt
             log.warning("lexical index cache unreadable (%s); rebuilding", exc)
             return None
-        if not isinstance(index, LexicalIndex) or index.revision != revision:
+        if not isinstance(index, LexicalIndex) or getattr(index, "format", 0) != FORMAT or index.revision != revision:
             return None
         return index
 

@@ -62,12 +62,15 @@ class HybridSearcher:
         index = self.lexical.get()
         for rank, (row, score) in enumerate(index.search(query, depth)):
             cid = index.ids[row]
-            entry = rows.setdefault(
-                cid, {"text": index.texts[row], "meta": index.metas[row], "dense": 0.0, "lexical": 0.0}
-            )
-            entry["lexical"] = score
+            rows.setdefault(cid, {"text": None, "meta": None, "dense": 0.0, "lexical": 0.0})["lexical"] = score
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=lambda c: (-fused[c], c))[:k]
+        missing = [cid for cid in best if rows[cid]["text"] is None]  # found by BM25 alone: read them back
+        if missing:
+            got = col.get(ids=missing, include=["documents", "metadatas"])
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                rows[cid].update(text=text, meta=meta)
+            best = [cid for cid in best if rows[cid]["text"] is not None]  # deleted since the index was built
         hits = []
         for cid in best:
             r = rows[cid]
@@ -100,9 +103,7 @@ def _retriever_class() -> Any:
         searcher: Any
         k: int = 6
 
-        def _get_relevant_documents(
-            self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-        ) -> list[Document]:
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
             return [
                 Document(
                     page_content=h.passage.text,

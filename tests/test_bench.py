@@ -99,3 +99,28 @@ def test_benchmark_tiny_mode_writes_its_reports(tmp_path: Path) -> None:
     pngs = [p for k, p in paths.items() if k not in ("json", "md")]
     assert {p.stem.rsplit("-", 1)[1] for p in pngs} == {"cold", "warm", "scale", "web"}
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+def test_lexical_index_scores_like_bm25s(store_settings) -> None:  # noqa: ANN001
+    import bm25s
+
+    from rag.ingest import ingest_paths
+    from rag.lexical import build_index
+    from rag.store import Store
+    from rag.text import tokens
+    from tests.conftest import SECOND, SEED
+
+    ingest_paths(store_settings, [SEED, SECOND])
+    store = Store(store_settings)
+    index = build_index(store, "r1")
+    texts = {cid: text for cid, text, _ in store.iter_chunks()}
+    reference = bm25s.BM25()
+    reference.index([tokens(texts[cid]) or ["\u2205"] for cid in index.ids], show_progress=False)
+    for query in ("Which newspaper broke the news?", "missiles missiles Russia", "zzzz unknown"):
+        q = [t for t in tokens(query) if t in reference.vocab_dict]
+        want = reference.get_scores(q) if q else np.zeros(len(index.ids))
+        assert np.allclose(index.scores(query), want, atol=1e-5)
+    n = len(index.ids)
+    df = sum("missil" in set(tokens(t)) for t in texts.values())
+    assert index.df("missil") == df > 0
+    assert index.idf("missil") == pytest.approx(np.log(1 + (n + 1) / (df + 0.5)))
