@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -192,7 +192,7 @@ class Chatbot:
 
     def _generate(
         self, question: str, standalone: str, info: QuestionInfo, hits: list[Hit]
-    ) -> Iterator[Delta | Answer]:
+    ) -> Generator[Delta, None, Answer]:
         name = self.llm.name
         if not self._relevant(info, hits):
             ans = self._abstained(question, standalone, hits, "no retrieved passage is relevant", name)
@@ -252,7 +252,10 @@ class Chatbot:
         if report.total:
             log.warning(
                 "removed from an answer: %d link(s), %d image(s), %d tag(s), %d instruction echo(es)",
-                report.links, report.images, report.tags, report.withheld,
+                report.links,
+                report.images,
+                report.tags,
+                report.withheld,
             )
         return out
 

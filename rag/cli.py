@@ -38,8 +38,12 @@ def _progress_bar(enabled: bool) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(
-        TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        TimeElapsedColumn(), transient=True,
+        TextColumn("[bold]ingest[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
     )
     task = bar.add_task("", total=None)
 
@@ -229,11 +233,14 @@ def main() -> None:
     except Exception as exc:  # click usage errors
         import click
 
+        usage_errors: tuple[type[Exception], ...] = (click.ClickException,)
         try:
             from typer._click.exceptions import ClickException as TyperClickException
+
+            usage_errors += (TyperClickException,)
         except ImportError:  # typer versions that use click directly
-            TyperClickException = click.ClickException  # noqa: N806
-        if isinstance(exc, click.ClickException | TyperClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+            pass
+        if isinstance(exc, usage_errors):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise

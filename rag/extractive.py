@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.question import PERSON_ROLE_RE, QuestionInfo, entities_in, person_names, has_rate, has_slot, quantity_near
+from rag.question import PERSON_ROLE_RE, QuestionInfo, entities_in, has_rate, has_slot, person_names, quantity_near
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.types import Citation, Passage
@@ -56,8 +56,10 @@ SLOT_PHRASE = {
     "reason": "why",
 }
 
-NAME_OF = re.compile(r"\bnames?\s+of\s+(?:the|a|an|its|their|his|her)\s+([\w\s-]+?)\s*(?:\b(?:of|where|that|which|who|"
-                     r"whose|in|at|for|from|to|by|on|did|does|do|was|is|were|are|has|had|will)\b|[?.,!]|$)")
+NAME_OF = re.compile(
+    r"\bnames?\s+of\s+(?:the|a|an|its|their|his|her)\s+([\w\s-]+?)\s*(?:\b(?:of|where|that|which|who|"
+    r"whose|in|at|for|from|to|by|on|did|does|do|was|is|were|are|has|had|will)\b|[?.,!]|$)"
+)
 
 
 def name_kind(question: str) -> str | None:
@@ -67,6 +69,7 @@ def name_kind(question: str) -> str | None:
         return None
     head = [w for w in m.group(1).split() if w.isalpha()]
     return head[-1].lower() if head else None
+
 
 GENERIC_ROLES = frozenset(
     "official officials person man woman leader head chief figure replaced replace successor minister".split()
@@ -127,9 +130,7 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
         for s, e in sentence_spans(p.text, offset=p.start):
             key = (p.source, s, e)
             # A fragment at a chunk edge is dropped when another passage holds the whole sentence.
-            if key in seen or any(
-                k[0] == p.source and k[1] <= s and e <= k[2] for k in seen
-            ):
+            if key in seen or any(k[0] == p.source and k[1] <= s and e <= k[2] for k in seen):
                 continue
             text = p.text[s - p.start : e - p.start]
             cand = Candidate(no, p, s, e, text, set(tokens(text)))
@@ -139,8 +140,14 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
     return [
         c
         for c in out
-        if not any(o is not c and o.passage.source == c.passage.source and o.start <= c.start and c.end <= o.end
-                   and (o.end - o.start) > (c.end - c.start) for o in out)
+        if not any(
+            o is not c
+            and o.passage.source == c.passage.source
+            and o.start <= c.start
+            and c.end <= o.end
+            and (o.end - o.start) > (c.end - c.start)
+            for o in out
+        )
     ]
 
 
@@ -328,9 +335,7 @@ class ExtractiveAnswerer:
         said = {t for t, v in zip(todo, qv, strict=True) if max(_cos(v, c) for c in cv) >= threshold}
         return [t for t in terms if t not in said]
 
-    def _off_focus(
-        self, q: QuestionInfo, best: Candidate, cands: list[Candidate], limit: float = 0.5
-    ) -> list[str]:
+    def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate], limit: float = 0.5) -> list[str]:
         """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
         near = set(best.terms)
         if re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text):
@@ -396,7 +401,7 @@ class ExtractiveAnswerer:
         return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
 
     def _names_kind(self, question: str, text: str) -> bool:
-        """"What was the name of the conference?" needs a conference named, not any name nearby."""
+        """ "What was the name of the conference?" needs a conference named, not any name nearby."""
         kind = name_kind(question)
         if kind is None:
             return has_slot("agent", text)
@@ -508,10 +513,16 @@ class ExtractiveAnswerer:
         top_dense = max(c.dense for c in cands)
         own = [t for t in q.terms if q.weights[t] >= 1.0]
         # Off-topic is judged on the question's own words, not on names a follow-up borrowed from earlier turns.
-        top_cov = max(c.coverage for c in cands) if len(own) == len(q.terms) else max(
-            (self._coverage(QuestionInfo(q.text, q.slot, own, q.entities, {t: 1.0 for t in own}), c.terms)
-             for c in cands),
-            default=0.0,
+        top_cov = (
+            max(c.coverage for c in cands)
+            if len(own) == len(q.terms)
+            else max(
+                (
+                    self._coverage(QuestionInfo(q.text, q.slot, own, q.entities, {t: 1.0 for t in own}), c.terms)
+                    for c in cands
+                ),
+                default=0.0,
+            )
         )
         topic = _topic(q)
         # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
@@ -560,8 +571,10 @@ class ExtractiveAnswerer:
             same_passage = c.passage_no == best.passage_no
             adjacent = any(abs(c.start - o.end) <= 2 or abs(o.start - c.end) <= 2 for o in chosen)
             strong = c.score >= 0.92 * best.score and c.dense >= 0.5
-            continues = adjacent and c.start > best.start and re.match(
-                r"^[\"“]?(?:He|She|They|It|This|That|These|Those|Therefore|But|However)\b", c.text
+            continues = (
+                adjacent
+                and c.start > best.start
+                and re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|Therefore|But|However)\b", c.text)
             )
             if (same_passage and strong) or continues:
                 if sum(len(o.text) for o in chosen) + len(c.text) <= MAX_CHARS:

@@ -81,7 +81,9 @@ def _person(text: str) -> str | None:
 
 def _place(text: str) -> str | None:
     """A place named in the text ("to Iran", "in Lisbon"), not a date ("in January")."""
-    for m in re.finditer(r"\b(?:in|to|at|from|visited|visiting|visit)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)", text):
+    for m in re.finditer(
+        r"\b(?:in|to|at|from|visited|visiting|visit)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)", text
+    ):
         if not TIME_WORD.match(m.group(1)):
             return m.group(1)
     return None
@@ -114,9 +116,11 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         person = _person(_clean_answer(older_a)) or _person(older_q)
     subject = _subject(prev_q, prev_a)
     if person and PERSON_PRONOUNS.search(q):
-        q = re.sub(r"\b(his|her)\b", f"{person}'s", q, count=1, flags=re.I) if re.search(
-            r"\b(his|her)\s+\w", q, re.I
-        ) else PERSON_PRONOUNS.sub(person, q, count=1)
+        q = (
+            re.sub(r"\b(his|her)\b", f"{person}'s", q, count=1, flags=re.I)
+            if re.search(r"\b(his|her)\s+\w", q, re.I)
+            else PERSON_PRONOUNS.sub(person, q, count=1)
+        )
         replaced = True
     elif subject and GROUP_PRONOUNS.search(q):
         q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
@@ -127,8 +131,9 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         replaced = True
     place = _place(prev_q) or _place(prev_a)
     if place and PLACE_PRONOUN.search(q):
-        q = PLACE_PRONOUN.sub(f"to {place}" if re.search(r"\b(go|went|travel|come|came)\b", q) else f"in {place}",
-                              q, count=1)
+        q = PLACE_PRONOUN.sub(
+            f"to {place}" if re.search(r"\b(go|went|travel|come|came)\b", q) else f"in {place}", q, count=1
+        )
         replaced = True
     q = LEADING_CONJUNCTION.sub("", q).strip()
     q = q[:1].upper() + q[1:] if q else question.strip()
@@ -137,7 +142,8 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         own |= {stem(w) for e in entities_in(prev_q + " " + prev_a) for w in words(e)}
         prev_a, replaced = "", True
     context = [
-        stem(w) for w in words(prev_q + " " + (prev_a if not replaced and not SHORT.match(question) else ""))
+        stem(w)
+        for w in words(prev_q + " " + (prev_a if not replaced and not SHORT.match(question) else ""))
         if w not in STOPWORDS and w not in QWORDS and stem(w) not in own
     ]
     context = list(dict.fromkeys(context))[:12]

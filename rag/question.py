@@ -58,21 +58,47 @@ ROLE_RE = re.compile(
 # What a question asks for, and the evidence an answer sentence must hold for it.
 SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(what (?:percentage|percent|share|proportion|fraction|portion)|what part of)\b", re.I), "percent"),
-    (re.compile(r"\b(how much|what (?:is|was) the (?:price|cost)|price|cost|pay|paid|spend|spent|worth)\b", re.I), "money"),
-    (re.compile(r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how high|how big|how large|"
-                r"how heavy|how fast|speed|size|weigh|weight|square (?:feet|foot|meters?|metres?)|area|duration|"
-                r"dose|dosage)\b",
-                re.I), "measure"),
+    (
+        re.compile(r"\b(how much|what (?:is|was) the (?:price|cost)|price|cost|pay|paid|spend|spent|worth)\b", re.I),
+        "money",
+    ),
+    (
+        re.compile(
+            r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how high|how big|how large|"
+            r"how heavy|how fast|speed|size|weigh|weight|square (?:feet|foot|meters?|metres?)|area|duration|"
+            r"dose|dosage)\b",
+            re.I,
+        ),
+        "measure",
+    ),
     (re.compile(r"\b(how many|what number|number of|how old|age)\b", re.I), "quantity"),
     (re.compile(r"\b(how often|how frequently|what frequency|how regularly)\b", re.I), "frequency"),
-    (re.compile(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
-                r"birth year|born)\b", re.I), "time"),
+    (
+        re.compile(
+            r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
+            r"birth year|born)\b",
+            re.I,
+        ),
+        "time",
+    ),
     (re.compile(r"\b(address)\b", re.I), "address"),
-    (re.compile(r"\b(where|(?:which|what) (?:\w+ )?(?:city|country|town|place|state|region|location|"
-                r"neighbou?rhood|district|venue|base))\b", re.I), "place"),
-    (re.compile(r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|"
-                r"official|officials|newspaper|paper|company|agency|country|organization|group|body|minister|leader|"
-                r"firm|architects?))\b", re.I), "agent"),
+    (
+        re.compile(
+            r"\b(where|(?:which|what) (?:\w+ )?(?:city|country|town|place|state|region|location|"
+            r"neighbou?rhood|district|venue|base))\b",
+            re.I,
+        ),
+        "place",
+    ),
+    (
+        re.compile(
+            r"\b(who|whom|whose|(?:what|which) (?:is|was|are|were) (?:the )?names?|name of|which (?:person|"
+            r"official|officials|newspaper|paper|company|agency|country|organization|group|body|minister|leader|"
+            r"firm|architects?))\b",
+            re.I,
+        ),
+        "agent",
+    ),
     (re.compile(r"^\s*why\b", re.I), "reason"),
 ]
 # Verbs too light to say what a question is about ("come from the sun", "make it clear").
@@ -88,18 +114,43 @@ SLOT_WORDS = {
     "time": {"when", "year", "date", "day", "month", "time"},
     "address": {"address", "street", "located", "location"},
     "place": {"where", "city", "country", "town", "place", "state", "region", "location", "located"},
-    "measure": {"far", "range", "distance", "long", "tall", "high", "big", "large", "heavy", "fast", "speed", "size",
-                "weigh", "weight", "area", "duration", "square", "dose", "dosage"},
+    "measure": {
+        "far",
+        "range",
+        "distance",
+        "long",
+        "tall",
+        "high",
+        "big",
+        "large",
+        "heavy",
+        "fast",
+        "speed",
+        "size",
+        "weigh",
+        "weight",
+        "area",
+        "duration",
+        "square",
+        "dose",
+        "dosage",
+    },
 }
 UNIT_FAMILIES = {
     "distance": (r"how far|range|distance", r"km|kilomet(?:er|re)s?|miles?|meters?|metres?|feet|foot|ft|yards?"),
-    "area": (r"square|area|acre|hectare", r"square\s+(?:feet|foot|meters?|metres?|miles?|kilomet(?:er|re)s?)|"
-             r"sq\.?\s*(?:ft|m)|acres?|hectares?"),
+    "area": (
+        r"square|area|acre|hectare",
+        r"square\s+(?:feet|foot|meters?|metres?|miles?|kilomet(?:er|re)s?)|"
+        r"sq\.?\s*(?:ft|m)|acres?|hectares?",
+    ),
     "duration": (r"how long|duration", r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"),
     "weight": (r"heavy|weigh", r"kg|kilograms?|grams?|tons?|tonnes?|pounds?|lbs?"),
     "height": (r"tall|high|height", r"meters?|metres?|feet|foot|ft|stor(?:ey|y|ies)"),
     "speed": (r"fast|speed", r"mph|km/h|kph|knots?|miles per hour|kilomet(?:er|re)s per hour|mach"),
-    "dose": (r"dose|dosage", r"mg|milligrams?|micrograms?|mcg|µg|ml|millilit(?:er|re)s?|grams?|g|units?|iu|tablets?|pills?"),
+    "dose": (
+        r"dose|dosage",
+        r"mg|milligrams?|micrograms?|mcg|µg|ml|millilit(?:er|re)s?|grams?|g|units?|iu|tablets?|pills?",
+    ),
 }
 
 
@@ -128,8 +179,10 @@ def entities_in(text: str) -> list[str]:
     for m in re.finditer(r"(?:[A-Z][\w'’-]*|[A-Z]{2,})(?:\s+(?:of\s+the\s+|of\s+|the\s+)?(?:[A-Z][\w'’-]*))*", text):
         phrase = m.group(0).strip()
         first = phrase.split()[0].lower().rstrip("'’s")
-        at_start = m.start() == 0 or re.match(r"[\s\"“(]*$", text[: m.start()][-3:] or "") is not None and (
-            m.start() == 0 or text[: m.start()].rstrip()[-1:] in ".?!\"“"
+        at_start = (
+            m.start() == 0
+            or re.match(r"[\s\"“(]*$", text[: m.start()][-3:] or "") is not None
+            and (m.start() == 0 or text[: m.start()].rstrip()[-1:] in '.?!"“')
         )
         if first in QWORDS or first in STOPWORDS:
             rest = phrase.split()[1:]
@@ -150,7 +203,9 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
     slot = "other"
     lead = LEADING_WH.match(question)
     if lead:  # "When did the close-range talks begin?" asks for a time, whatever words follow
-        slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[lead.group(1).lower()]
+        slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[
+            lead.group(1).lower()
+        ]
     else:
         for pattern, name in SLOT_BY_PATTERN:
             if pattern.search(question):
@@ -223,9 +278,7 @@ def person_names(sentence: str) -> list[str]:
 
 def asks_person(question: str) -> bool:
     """A who-question about a role ("Who is the spokesperson…", "name of the reporter")."""
-    return bool(
-        re.search(r"\b(who|whom|whose|name)\b|\bwhich\b", question, re.I) and PERSON_ROLE_RE.search(question)
-    )
+    return bool(re.search(r"\b(who|whom|whose|name)\b|\bwhich\b", question, re.I) and PERSON_ROLE_RE.search(question))
 
 
 def quantity_near(sentence: str, terms: list[str], window: int = 4) -> bool:
@@ -245,8 +298,11 @@ ADDRESS_RE = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|"
     r"Drive|Dr\.?|Way|Place|Pl\.?|Square|Court|Ct\.?|Parkway|Highway|Terrace)\b"
 )
-PERCENT_RE = re.compile(r"(\d[\d.,]*\s*(?:percent|per cent|%)|\b(?:half|a third|two[- ]thirds|a quarter|"
-                        r"three[- ]quarters|majority|minority)\b)", re.I)
+PERCENT_RE = re.compile(
+    r"(\d[\d.,]*\s*(?:percent|per cent|%)|\b(?:half|a third|two[- ]thirds|a quarter|"
+    r"three[- ]quarters|majority|minority)\b)",
+    re.I,
+)
 
 
 RATE_ASKED = re.compile(r"\b(?:per|a|each|every)\s+(second|minute|hour|day|week|month|year)\b", re.I)
@@ -257,8 +313,14 @@ def has_rate(question: str, sentence: str) -> bool:
     m = RATE_ASKED.search(question)
     if not m:
         return True
-    return bool(re.search(r"\b(?:per|a|each|every|an)\s+(?:second|minute|hour|day|week|month|year)\b|/\s?(?:s|h|day|"
-                          r"week|month|year)\b|\b(?:daily|weekly|monthly|annually|yearly|hourly)\b", sentence, re.I))
+    return bool(
+        re.search(
+            r"\b(?:per|a|each|every|an)\s+(?:second|minute|hour|day|week|month|year)\b|/\s?(?:s|h|day|"
+            r"week|month|year)\b|\b(?:daily|weekly|monthly|annually|yearly|hourly)\b",
+            sentence,
+            re.I,
+        )
+    )
 
 
 FREQUENCY_RE = re.compile(
@@ -294,7 +356,10 @@ def has_slot(
         return bool(TIME_RE.search(sentence))
     if slot == "place":
         asked = [w.lower()[:5] for w in question_words or []]
-        for m in re.finditer(r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:both\s+|either\s+)?(?:the\s+)?([A-Z][\w'’-]*)", sentence):
+        for m in re.finditer(
+            r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:both\s+|either\s+)?(?:the\s+)?([A-Z][\w'’-]*)",
+            sentence,
+        ):
             if m.group(1).lower()[:5] not in asked:  # "in Germany" does not answer "which German city"
                 return True
         return False

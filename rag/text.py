@@ -24,29 +24,104 @@ _ABBREV = frozenset(
 )
 
 
+FOLD: dict[str, str | int | None] = {
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "—": "-",
+    "–": "-",
+    "\u00a0": " ",
+}
+
+
 def normalize(text: str) -> str:
     """Fold quotes, dashes and whitespace so that comparisons ignore typography."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(
-        str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
-    )
+    text = unicodedata.normalize("NFKC", text).translate(str.maketrans(FOLD))
     return re.sub(r"\s+", " ", text).strip()
 
 
 IRREGULAR = {
-    "made": "make", "said": "say", "gave": "give", "given": "give", "went": "go", "gone": "go", "took": "take",
-    "taken": "take", "sent": "send", "sold": "sell", "bought": "buy", "told": "tell", "held": "hold", "met": "meet",
-    "found": "find", "began": "begin", "begun": "begin", "ran": "run", "brought": "bring", "built": "build",
-    "led": "lead", "paid": "pay", "won": "win", "lost": "lose", "wrote": "write", "written": "write", "saw": "see",
-    "seen": "see", "knew": "know", "known": "know", "got": "get", "came": "come", "became": "become",
-    "left": "leave", "kept": "keep", "thought": "think", "struck": "strike", "spoke": "speak", "spoken": "speak",
-    "chose": "choose", "chosen": "choose", "drew": "draw", "fell": "fall", "fought": "fight", "grew": "grow",
-    "rose": "rise", "shot": "shoot", "stood": "stand", "broke": "break", "broken": "break", "spent": "spend",
-    "stole": "steal", "stolen": "steal", "flew": "fly", "flown": "fly", "hid": "hide", "hidden": "hide",
-    "sought": "seek", "taught": "teach", "caught": "catch", "felt": "feel", "heard": "hear", "meant": "mean",
-    "threw": "throw", "thrown": "throw", "wore": "wear", "drove": "drive", "driven": "drive", "ate": "eat",
-    "eaten": "eat", "dealt": "deal", "lent": "lend", "shut": "shut", "set": "set", "put": "put", "cut": "cut",
-    "children": "child", "people": "person", "men": "man", "women": "woman",
+    "made": "make",
+    "said": "say",
+    "gave": "give",
+    "given": "give",
+    "went": "go",
+    "gone": "go",
+    "took": "take",
+    "taken": "take",
+    "sent": "send",
+    "sold": "sell",
+    "bought": "buy",
+    "told": "tell",
+    "held": "hold",
+    "met": "meet",
+    "found": "find",
+    "began": "begin",
+    "begun": "begin",
+    "ran": "run",
+    "brought": "bring",
+    "built": "build",
+    "led": "lead",
+    "paid": "pay",
+    "won": "win",
+    "lost": "lose",
+    "wrote": "write",
+    "written": "write",
+    "saw": "see",
+    "seen": "see",
+    "knew": "know",
+    "known": "know",
+    "got": "get",
+    "came": "come",
+    "became": "become",
+    "left": "leave",
+    "kept": "keep",
+    "thought": "think",
+    "struck": "strike",
+    "spoke": "speak",
+    "spoken": "speak",
+    "chose": "choose",
+    "chosen": "choose",
+    "drew": "draw",
+    "fell": "fall",
+    "fought": "fight",
+    "grew": "grow",
+    "rose": "rise",
+    "shot": "shoot",
+    "stood": "stand",
+    "broke": "break",
+    "broken": "break",
+    "spent": "spend",
+    "stole": "steal",
+    "stolen": "steal",
+    "flew": "fly",
+    "flown": "fly",
+    "hid": "hide",
+    "hidden": "hide",
+    "sought": "seek",
+    "taught": "teach",
+    "caught": "catch",
+    "felt": "feel",
+    "heard": "hear",
+    "meant": "mean",
+    "threw": "throw",
+    "thrown": "throw",
+    "wore": "wear",
+    "drove": "drive",
+    "driven": "drive",
+    "ate": "eat",
+    "eaten": "eat",
+    "dealt": "deal",
+    "lent": "lend",
+    "shut": "shut",
+    "set": "set",
+    "put": "put",
+    "cut": "cut",
+    "children": "child",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
 }
 
 
@@ -115,7 +190,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
                 while k < n and text[k] in " \t":
                     k += 1
                 nxt = text[k] if k < n else ""
-                prev_word = re.findall(r"[A-Za-z.]+$", text[start : i])
+                prev_word = re.findall(r"[A-Za-z.]+$", text[start:i])
                 is_abbrev = bool(prev_word) and prev_word[0].lower().strip(".") in _ABBREV
                 single_initial = bool(prev_word) and len(prev_word[0].strip(".")) == 1 and prev_word[0][:1].isupper()
                 if ch != "." or not (is_abbrev or single_initial) or nxt == "" or nxt == "\n":
