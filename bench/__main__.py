@@ -45,7 +45,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict[str, Path]:
     args = parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "gradio_client", "bm25s"):
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "gradio_client", "bm25s", "rag"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

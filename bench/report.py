@@ -190,7 +190,12 @@ def markdown(res: dict[str, Any]) -> str:
     )
     table = ["| figure | project | peer | project/peer | target | met |", "|---|---|---|---|---|---|"]
     table += ["| " + " | ".join(r) + " |" for r in rows(res)]
-    notes = "\n".join(f"- {n}" for n in res.get("notes", []))
+    extra = list(res.get("notes", []))
+    changed = res["sections"].get("scale", {}).get("quality", {}).get("changed_cases", [])
+    if changed:
+        flips = ", ".join(f"{c['case']} ({'now passes' if c['with_distractors'] else 'now fails'})" for c in changed)
+        extra.append(f"cases whose outcome changed with the distractors: {flips}")
+    notes = "\n".join(f"- {n}" for n in extra)
     return head + "\n".join(table) + "\n" + (f"\n{notes}\n" if notes else "")
 
 
