@@ -14,38 +14,50 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.question import PERSON_ROLE_RE, QuestionInfo, entities_in, has_rate, has_slot, person_names, quantity_near
+from rag.question import (
+    PERSON_ROLE_RE,
+    SPEECH_ASKED,
+    SPEECH_SAID,
+    QuestionInfo,
+    entities_in,
+    has_rate,
+    has_slot,
+    person_names,
+    quantity_near,
+)
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
-PHRASE_WEIGHT = 0.15
-KIND_BONUS = 0.1
-KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind  # bonus for saying the question's words in the same order
 QUOTE_MAX_CHARS = 700  # room to finish a quotation the answer opened
+PHRASE_WEIGHT = 0.15  # bonus for saying the question's words in the same order
+KIND_BONUS = 0.1  # bonus for naming something of the kind asked for ("which paper" ~ "Journal")
+KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
 
 # Evidence thresholds (cosine similarity of MiniLM vectors; coverage is a 0..1 share of IDF weight).
 OFF_TOPIC_DENSE = 0.30
 OFF_TOPIC_COVERAGE = 0.34
 WEAK_DENSE = 0.35
 WEAK_COVERAGE = 0.3
-ENTITY_MATCH = 0.7
+ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
+ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
+CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
-SOFT_TOP = 10
-SLOT_MARGIN = 0.6
+SOFT_TOP = 10  # sentences re-scored with soft term matching
+SOFT_SAID = 0.6  # word similarity at which a question word counts as said by the sentence
+SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-scoring one down to this share
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
-SOFT_SAID = 0.6
-TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus  # word similarity at which a question word counts as said by the sentence  # a sentence with the fact asked for may win over a better-scoring one down to this share  # sentences re-scored with soft term matching
-ENTITY_DENSE = 0.5
-CLOSE_NAME_DENSE = 0.35  # a name only close to the article's (Tehran ~ Iran) needs this much support  # a question naming something absent is answered only on strong similarity
+TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus
 
 SLOT_PHRASE = {
     "money": "how much money was involved",
     "percent": "what share",
     "frequency": "how often",
+    "speech": "what was said",
+    "model": "which models",
     "address": "the address",
     "measure": "that measurement",
     "quantity": "how many",
@@ -223,6 +235,16 @@ def _other_owner(question: str, sentence: str) -> bool:
     return bool(asked) and bool(said) and not (asked & said)
 
 
+def _speaker_says(question: str, text: str) -> bool:
+    """"What did the embassy say?" needs the embassy speaking: named in a sentence that reports speech."""
+    m = SPEECH_ASKED.search(question)
+    if not m or not SPEECH_SAID.search(text):
+        return False
+    speaker = [t for t in tokens(m.group(1)) if t not in {"it", "they"}]
+    terms = set(tokens(text))
+    return not speaker or any(_has_term(t, terms) for t in speaker[-2:])
+
+
 def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
     """A sentence that names "Savett" speaks of the "Sean Savett" the question names."""
     for ent in q.entities:
@@ -396,6 +418,8 @@ class ExtractiveAnswerer:
             return quantity_near(text, q.focus_terms())
         if q.slot == "person" and _other_owner(q.text, text):
             return False
+        if q.slot == "speech":
+            return _speaker_says(q.text, text)
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
         return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
@@ -409,8 +433,10 @@ class ExtractiveAnswerer:
             return bool(person_names(text))
         k = re.escape(kind)
         named = (
-            rf"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+(?:[a-z]+\s+)?{k}",  # "the HORIZON-M study", "Okafor Family Foundation"
-            rf"{k}e?s?,?\s+(?:called|named|known as|dubbed|titled|entitled)\s+[\"“]?[A-Z0-9]",  # "study, known as HORIZON-M"
+            # "the HORIZON-M study", "Okafor Family Foundation"
+            rf"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+(?:[a-z]+\s+)?{k}",
+            # "study, known as HORIZON-M"
+            rf"{k}e?s?,?\s+(?:called|named|known as|dubbed|titled|entitled)\s+[\"“]?[A-Z0-9]",
             rf"{k}e?s?,\s+(?:the\s+)?[\"“]?[A-Z]",  # apposition: "the firm, Lindqvist & Ramos,"
         )
         if re.search(k, text, re.I):
@@ -485,6 +511,12 @@ class ExtractiveAnswerer:
         continuing = bool(before) and q.bare
         for c in cands:
             c.slot = self._slot(q, c.text) and (q.slot != "person" or self._role_said(q, c.text))
+            if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
+                c.slot = any(
+                    p.passage.source == c.passage.source and 0 <= c.start - p.end <= 2 and _open_quote(p.text)
+                    and _speaker_says(q.text, p.text)
+                    for p in cands
+                )
             own = {t for t in q.terms if q.weights[t] >= 1.0}
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
             c.score = (0.55 * c.dense + 0.45 * c.coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty

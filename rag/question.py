@@ -103,6 +103,19 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
 ]
 # Verbs too light to say what a question is about ("come from the sun", "make it clear").
 LIGHT_VERBS = {"come", "go", "get", "take", "make", "put", "use", "do", "have", "be", "become", "keep", "let", "seem"}
+SPEECH_ASKED = re.compile(
+    r"^\W*what\s+(?:did|does|do|has|have|had|was|is)\s+(.+?)\s+(?:say|said|tell|told|state|claim|argue|write|reply|"
+    r"respond|answer|comment)\b",
+    re.I,
+)
+SPEECH_SAID = re.compile(
+    r"\b(said|says|say|stated|states|stating|told|tells|telling|statement|according to|argued|argues|wrote|writes|"
+    r"interview|stressed|warned|warns|noted|notes|added|adds|insisted|urged|urges|announced|announces|replied|"
+    r"responded|denied|denies|claimed|claims|explained|called|described|asked|declared|remarked|informed)\b|[\"“”]",
+    re.I,
+)
+MODEL_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}(?:models?|versions?|variants?)\b", re.I)
+MODEL_NAME = re.compile(r"\b[A-Z][\w]*-?\d+[\w-]*\b")
 LEADING_WH = re.compile(r"^\W*(when|where|why|who|whom)\b", re.I)
 YES_NO = re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|has|have|had|should)\b", re.I)
 # Words that only say which kind of fact is wanted; they are not what the question is about.
@@ -111,6 +124,9 @@ SLOT_WORDS = {
     "percent": {"percentage", "percent", "share", "proportion", "fraction", "portion", "part", "much"},
     "quantity": {"many", "number", "much", "old", "age"},
     "frequency": {"often", "frequently", "frequency", "regularly"},
+    "speech": {"say", "said", "tell", "told", "state", "claim", "argue", "write", "reply", "respond", "answer",
+               "comment"},
+    "model": {"model", "models", "version", "versions", "variant", "variants"},
     "time": {"when", "year", "date", "day", "month", "time"},
     "address": {"address", "street", "located", "location"},
     "place": {"where", "city", "country", "town", "place", "state", "region", "location", "located"},
@@ -215,6 +231,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "agent"  # "the name of the conference where…" asks for a name, not a place
     if slot in ("other", "agent", "place") and asks_person(question):
         slot = "person"
+    if slot == "other" and SPEECH_ASKED.search(question):
+        slot = "speech"
+    if slot == "other" and MODEL_ASKED.search(question):
+        slot = "model"
     if YES_NO.match(question) and slot not in ("time", "place", "address"):
         slot = "yesno"
     unit = None
@@ -340,6 +360,8 @@ def has_slot(
     """Does the sentence hold the kind of fact the question asks for?"""
     if slot == "percent":
         return bool(PERCENT_RE.search(sentence))
+    if slot == "model":
+        return bool(MODEL_NAME.search(sentence))
     if slot == "frequency":
         return bool(FREQUENCY_RE.search(sentence))
     if slot == "address":
