@@ -371,8 +371,11 @@ class Store:
             return 1000
 
     def drop(self) -> None:
-        """Delete the chunk collection and the document registry (for --rebuild)."""
-        for name in (self.settings.collection, self.settings.collection + DOCS_SUFFIX):
+        """Delete the document registry, then the chunk collection (for --rebuild).
+
+        In that order: killed in between, the chunks left have no records, so the next ingest checks them again.
+        """
+        for name in (self.settings.collection + DOCS_SUFFIX, self.settings.collection):
             try:
                 self.client.delete_collection(name)
             except Exception:  # noqa: BLE001 - absent already

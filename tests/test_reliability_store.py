@@ -308,6 +308,27 @@ def test_lexical_index_follows_an_ingest_killed_before_its_commit_mark(tmp_path:
     assert len(index.ids) == 2 and "+" not in index.revision
 
 
+def test_rebuild_killed_between_its_two_deletions_loses_nothing(tmp_path: Path) -> None:
+    from rag.ingest import ingest_paths
+    from rag.store import Store
+
+    settings = make_settings(tmp_path / "store")
+    write_corpus(tmp_path / "docs", 6, seed=9)
+    chunks = ingest_paths(settings, [tmp_path / "docs"]).chunks
+    store = Store(settings)
+    delete = store.client.delete_collection
+
+    def killed_after_the_first(name: str) -> None:
+        delete(name)
+        raise SystemExit("killed")  # the process dies right after the first of the two deletions
+
+    store.client.delete_collection = killed_after_the_first
+    with pytest.raises(SystemExit):
+        store.drop()
+    report = ingest_paths(settings, [tmp_path / "docs"])
+    assert report.chunks == chunks == Store(settings).count()
+
+
 # -- 2. one writer ------------------------------------------------------------------------------------------------
 QUESTION = "Which newspaper broke the news?"
 
