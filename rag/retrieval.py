@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rag.errors import StoreError
 from rag.lexical import LexicalCache
 from rag.store import Store
 from rag.types import Passage
@@ -49,7 +50,13 @@ class HybridSearcher:
         # No count() first (a few ms on every question): Chroma returns fewer results when it holds fewer chunks.
         depth = max(self.depth, k * 3)
         vec = query_vector if query_vector is not None else self.embeddings.embed_query(query)
-        res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
+        try:
+            res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
+        except Exception as exc:  # noqa: BLE001 - damage the open-time check cannot see surfaces here
+            raise StoreError(
+                f"the store could not be searched ({type(exc).__name__}: {exc}); "
+                "if it is damaged, rebuild it: rag ingest --rebuild [PATH...]"
+            ) from None
         rows: dict[str, dict[str, Any]] = {}
         fused: dict[str, float] = {}
         for rank, (cid, text, meta, dist) in enumerate(
