@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,22 @@ def second_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 @pytest.fixture()
 def store_settings(tmp_path: Path) -> Iterator[object]:
     yield make_settings(tmp_path / "store")
+
+
+@contextmanager
+def running_chat(store: Path, documents: Sequence[Path]) -> Iterator[str]:
+    """The web chat over a fresh store holding ``documents``, launched on a free loopback port; yields its URL."""
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+    from tests.servers import free_port
+    from ui.app import build_app, launch_app
+
+    settings = make_settings(store, llm="extractive")
+    report = ingest_paths(settings, [str(d) for d in documents])
+    assert not report.errors
+    demo = build_app(Chatbot(settings))
+    _, url, _ = launch_app(demo, port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        yield url
+    finally:
+        demo.close()

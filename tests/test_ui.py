@@ -234,20 +234,10 @@ def test_ui_command_is_registered() -> None:
 
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from rag.chain import Chatbot
-    from rag.ingest import ingest_paths
-    from rag.settings import Settings
-    from ui.app import build_app, launch_app
+    from tests.conftest import running_chat
 
-    settings = Settings(chroma_dir=str(tmp_path_factory.mktemp("ui") / "store"), llm="extractive")
-    report = ingest_paths(settings, [str(SEED)])
-    assert not report.errors
-    demo = build_app(Chatbot(settings))
-    _, url, _ = launch_app(demo, port=free_port(), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_chat(tmp_path_factory.mktemp("ui") / "store", [SEED]) as url:
         yield url
-    finally:
-        demo.close()
 
 
 @pytest.mark.slow

@@ -49,23 +49,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from rag.chain import Chatbot
-    from rag.ingest import ingest_paths
-    from rag.settings import Settings
-    from ui.app import build_app, launch_app
+    from tests.conftest import running_chat
 
     tmp = tmp_path_factory.mktemp("ui-browser")
     untrusted = tmp / "museum-note.txt"
     untrusted.write_text(UNTRUSTED, encoding="utf-8")
-    settings = Settings(chroma_dir=str(tmp / "store"), llm="extractive")
-    report = ingest_paths(settings, [str(SEED), str(untrusted)])
-    assert not report.errors
-    demo = build_app(Chatbot(settings))
-    _, url, _ = launch_app(demo, port=free_port(), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_chat(tmp / "store", [SEED, untrusted]) as url:
         yield url
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")
