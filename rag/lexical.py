@@ -1,4 +1,4 @@
-"""BM25 over the chunk collection, rebuilt from Chroma when it changes and persisted beside the store."""
+"""BM25 and the chunk vectors of the collection, rebuilt from Chroma when it changes and persisted beside the store."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 REVISION_TTL_S = 1.0
 
 
-FORMAT = 2  # bumped when the persisted layout changes; older files are rebuilt
+FORMAT = 3  # bumped when the persisted layout changes; older files are rebuilt
 
 
 @dataclass
@@ -36,6 +36,7 @@ class LexicalIndex:
     data: Any  # float32 scores
     indices: Any  # int32 chunk rows
     indptr: Any  # int64 term offsets
+    vectors: Any = None  # float32 (chunks, dim): the chunks' embeddings, row-aligned with ids, for exact dense search
     format: int = FORMAT
 
     def df(self, term: str) -> int:
@@ -60,6 +61,17 @@ class LexicalIndex:
                 out[self.indices[lo:hi]] += self.data[lo:hi]
         return out
 
+    def nearest(self, vector: Any, k: int) -> list[tuple[int, float]]:
+        """(row, cosine) of the ``k`` chunks closest to a normalised vector, exactly (no approximate index)."""
+        if self.vectors is None or not len(self.ids):
+            return []
+        import numpy as np
+
+        sims = self.vectors @ np.asarray(vector, dtype=np.float32)
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        return sorted(((int(i), float(sims[i])) for i in top), key=lambda x: (-x[1], x[0]))
+
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row, score) of the best ``k`` chunks with a positive score."""
         if not self.ids or not any(t in self.vocab for t in tokens(query)):
@@ -79,13 +91,21 @@ def build_index(store: Store, revision: str) -> LexicalIndex:
 
     ids: list[str] = []
     docs: list[list[str]] = []
-    for cid, text, _meta in store.iter_chunks():
-        ids.append(cid)
-        docs.append(tokens(text) or ["\u2205"])
+    vectors: list[Any] = []
+    col = store.chunks()
+    offset, page = 0, 5000
+    while col is not None:
+        got = col.get(include=["documents", "embeddings"], limit=page, offset=offset)
+        if not got["ids"]:
+            break
+        ids.extend(got["ids"])
+        docs.extend(tokens(text) or ["\u2205"] for text in got["documents"])
+        vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+        offset += len(got["ids"])
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     if not ids:
         empty = np.zeros(0, dtype=np.int64)
-        return LexicalIndex(revision, [], {}, np.zeros(0, dtype=np.float32), empty.astype(np.int32), empty)
+        return LexicalIndex(revision, [], {}, np.zeros(0, dtype=np.float32), empty.astype(np.int32), empty, None)
     bm25 = bm25s.BM25()
     bm25.index(docs, show_progress=False)
     sc = bm25.scores
@@ -96,6 +116,7 @@ def build_index(store: Store, revision: str) -> LexicalIndex:
         np.asarray(sc["data"], dtype=np.float32),
         np.asarray(sc["indices"], dtype=np.int32),
         np.asarray(sc["indptr"], dtype=np.int64),
+        np.concatenate(vectors) if vectors else None,
     )
 
 

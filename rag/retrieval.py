@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused with reciprocal-rank fusion."""
+"""Hybrid retrieval: dense (exact cosine over the stored vectors) and BM25 rankings, fused with reciprocal ranks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rag.errors import StoreError
+from rag.errors import RagError, StoreError
 from rag.lexical import LexicalCache
 from rag.store import Store
 from rag.types import Passage
@@ -44,27 +44,40 @@ class HybridSearcher:
         self.lexical = LexicalCache(store)
 
     def search(self, query: str, k: int, query_vector: list[float] | None = None) -> list[Hit]:
+        try:
+            return self._search(query, k, query_vector)
+        except RagError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - damage the open-time check cannot see surfaces here
+            raise StoreError(
+                f"the store could not be searched ({type(exc).__name__}: {exc}); "
+                "if it is damaged, rebuild it: rag ingest --rebuild [PATH...]"
+            ) from None
+
+    def _search(self, query: str, k: int, query_vector: list[float] | None) -> list[Hit]:
         col = self.store.chunks()
         if col is None or not query.strip():
             return []
         # No count() first (a few ms on every question): Chroma returns fewer results when it holds fewer chunks.
         depth = max(self.depth, k * 3)
         vec = query_vector if query_vector is not None else self.embeddings.embed_query(query)
-        try:
-            res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
-        except Exception as exc:  # noqa: BLE001 - damage the open-time check cannot see surfaces here
-            raise StoreError(
-                f"the store could not be searched ({type(exc).__name__}: {exc}); "
-                "if it is damaged, rebuild it: rag ingest --rebuild [PATH...]"
-            ) from None
         rows: dict[str, dict[str, Any]] = {}
         fused: dict[str, float] = {}
-        for rank, (cid, text, meta, dist) in enumerate(
-            zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
-        ):
-            rows[cid] = {"text": text, "meta": meta, "dense": 1.0 - float(dist), "lexical": 0.0}
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         index = self.lexical.get()
+        if index.vectors is not None and len(index.ids):
+            # Exact cosine over the cached vectors: Chroma's HNSW missed a small article among many unrelated
+            # documents (recall@30 0.63 at 20k chunks), and a matrix product is a few ms at 100k chunks.
+            for rank, (row, sim) in enumerate(index.nearest(vec, depth)):
+                cid = index.ids[row]
+                rows[cid] = {"text": None, "meta": None, "dense": sim, "lexical": 0.0}
+                fused[cid] = 1.0 / (RRF_K + rank + 1)
+        else:
+            res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
+            for rank, (cid, text, meta, dist) in enumerate(
+                zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
+            ):
+                rows[cid] = {"text": text, "meta": meta, "dense": 1.0 - float(dist), "lexical": 0.0}
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, (row, score) in enumerate(index.search(query, depth)):
             cid = index.ids[row]
             rows.setdefault(cid, {"text": None, "meta": None, "dense": 0.0, "lexical": 0.0})["lexical"] = score
