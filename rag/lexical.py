@@ -85,23 +85,37 @@ class LexicalIndex:
         return [(i, s) for i, s in ranked if s > 0]
 
 
-def build_index(store: Store, revision: str) -> LexicalIndex:
-    import bm25s
+def _read_chunks(store: Store, with_vectors: bool) -> tuple[list[str], list[list[str]], Any]:
+    """Ids, BM25 tokens and (optionally) vectors of every chunk, read in pages."""
     import numpy as np
 
     ids: list[str] = []
     docs: list[list[str]] = []
     vectors: list[Any] = []
     col = store.chunks()
+    include = ["documents", "embeddings"] if with_vectors else ["documents"]
     offset, page = 0, 5000
     while col is not None:
-        got = col.get(include=["documents", "embeddings"], limit=page, offset=offset)
+        got = col.get(include=include, limit=page, offset=offset)  # type: ignore[arg-type]
         if not got["ids"]:
             break
         ids.extend(got["ids"])
         docs.extend(tokens(text) or ["\u2205"] for text in got["documents"])
-        vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+        if with_vectors:
+            vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
         offset += len(got["ids"])
+    return ids, docs, (np.concatenate(vectors) if vectors else None)
+
+
+def build_index(store: Store, revision: str) -> LexicalIndex:
+    import bm25s
+    import numpy as np
+
+    try:
+        ids, docs, vectors = _read_chunks(store, with_vectors=True)
+    except Exception as exc:  # noqa: BLE001 - Chroma cannot always return vectors while another process writes
+        log.info("chunk vectors unavailable (%s); dense search goes through Chroma for this revision", exc)
+        ids, docs, vectors = _read_chunks(store, with_vectors=False)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     if not ids:
         empty = np.zeros(0, dtype=np.int64)
@@ -116,7 +130,7 @@ def build_index(store: Store, revision: str) -> LexicalIndex:
         np.asarray(sc["data"], dtype=np.float32),
         np.asarray(sc["indices"], dtype=np.int32),
         np.asarray(sc["indptr"], dtype=np.int64),
-        np.concatenate(vectors) if vectors else None,
+        vectors,
     )
 
 
@@ -172,7 +186,7 @@ class LexicalCache:
 
     def _save(self, index: LexicalIndex) -> None:
         path = self._path()
-        if path is None:
+        if path is None or (index.ids and index.vectors is None):  # one without vectors is not kept on disk
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
