@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
+import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -54,6 +56,8 @@ class Chatbot:
 
             self.llm = OpenAIGenerator(self.settings, self.generator_name.split(":", 1)[1])
         self._chain: Any = None
+        self._doc_idf: dict[tuple[str, str], Callable[[str], float]] = {}
+        self._idf_lock = threading.Lock()
         self._retriever: Any = None
 
     # -- public API ---------------------------------------------------------------------------------------------
@@ -152,13 +156,42 @@ class Chatbot:
     def _idf(self, term: str) -> float:
         return self.searcher.lexical.get().idf(term)
 
+    def document_idf(self, source: str) -> Callable[[str], float] | None:
+        """IDF over one document's own chunks, so other documents in the store do not change how its words weigh."""
+        revision = self.store.revision()
+        key = (source, revision)
+        with self._idf_lock:
+            if key in self._doc_idf:
+                return self._doc_idf[key]
+        text = self.document_text(source)
+        if not text:
+            return None
+        from rag.chunking import chunk_text
+        from rag.text import tokens
+
+        pieces = chunk_text(text, self.settings.chunk_size, self.settings.chunk_overlap)
+        df: dict[str, int] = {}
+        for piece in pieces:
+            for t in set(tokens(piece.text)):
+                df[t] = df.get(t, 0) + 1
+        n = max(1, len(pieces))
+
+        def idf(term: str) -> float:
+            return math.log(1 + (n + 1) / (df.get(term, 0) + 0.5))
+
+        with self._idf_lock:
+            if len(self._doc_idf) > 64:
+                self._doc_idf.clear()
+            self._doc_idf[key] = idf
+        return idf
+
     def _extractive(self, question: str, standalone: str, info: QuestionInfo, hits: list[Hit]) -> Answer:
         vec = hits[0].query_vector if hits else None
         if not hits or vec is None:
             return self._abstained(question, standalone, [], "nothing relevant was retrieved", "extractive")
         usable = list(hits)
         while True:
-            out = self.extractive.answer(info, usable, vec)
+            out = self.extractive.answer(info, usable, vec, self.document_idf(usable[0].passage.source))
             # A passage written to steer an assistant (injected instructions, forged delimiters, links) is
             # never quoted as an answer: drop it and answer from the others.
             steering = {c.id for c in out.citations if looks_like_instruction(c.text)}

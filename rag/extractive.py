@@ -306,10 +306,15 @@ class ExtractiveAnswerer:
 
     def __init__(self, encode: Encode, idf: Callable[[str], float], cache_size: int = 20000) -> None:
         self.encode = encode
-        self.idf = idf
+        self._default_idf = idf
+        self._local = threading.local()  # the IDF of the document being answered from, per thread
         self._cache: dict[str, list[float]] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
+
+    def idf(self, term: str) -> float:
+        fn = getattr(self._local, "idf", None) or self._default_idf
+        return float(fn(term))
 
     def vectors(self, texts: list[str]) -> list[list[float]]:
         """Embeddings of texts, cached (sentences and words recur across questions); safe across threads."""
@@ -534,7 +539,21 @@ class ExtractiveAnswerer:
                     c.score += 0.25
 
     # -- answer -----------------------------------------------------------------------------------------------
-    def answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
+    def answer(
+        self,
+        q: QuestionInfo,
+        hits: Sequence[Hit],
+        query_vector: list[float],
+        idf: Callable[[str], float] | None = None,
+    ) -> Extracted:
+        """Answer from the hits; ``idf`` weighs words as the document being answered from does."""
+        self._local.idf = idf
+        try:
+            return self._answer(q, hits, query_vector)
+        finally:
+            self._local.idf = None
+
+    def _answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
         cands = candidates(hits)
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
