@@ -323,11 +323,7 @@ def web(plan: Plan, work: Path) -> dict[str, Any]:
             }
             log.info("web %d sessions: p95 %.0f ms, %d errors", n, out[str(n)]["p95_ms"], len(errors))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
     return out
 
 
@@ -408,12 +404,17 @@ def server(plan: Plan, work: Path) -> dict[str, Any]:
                 "load": load(),
             }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
     return out
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    """End a server started for a measurement: politely, then for sure."""
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 __all__ = ["PLANS", "Plan", "cold", "ingest", "pct", "scale", "server", "warm", "web"]

@@ -73,7 +73,7 @@ class Chatbot:
     def stream(self, question: str, history: Sequence[Message] | None = None) -> Iterator[Delta | Answer]:
         """Text deltas as the answer is produced, then the final Answer."""
         t0 = time.perf_counter()
-        question = self._check_question(question)
+        question = self.check_question(question)
         standalone, context = self.condense(question, history or [])
         hits = self.searcher.search(standalone, self.settings.top_k)
         info = analyse(focus_of(standalone), context)
@@ -128,7 +128,8 @@ class Chatbot:
         return got["documents"][0] if got["ids"] else None
 
     # -- steps --------------------------------------------------------------------------------------------------
-    def _check_question(self, question: str) -> str:
+    def check_question(self, question: str) -> str:
+        """The question trimmed, or InputError for an empty or over-long one (shared by the CLI and the chain)."""
         if not isinstance(question, str) or not question.strip():
             raise InputError("the question is empty: type a question about the article")
         if len(question) > self.settings.max_question_chars:
@@ -305,7 +306,7 @@ class Chatbot:
 
     # -- Runnable steps -----------------------------------------------------------------------------------------
     def _condense_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        question = self._check_question(inputs.get("question", ""))
+        question = self.check_question(inputs.get("question", ""))
         history = inputs.get("history") or []
         standalone, context = self.condense(question, history)
         return {"question": question, "standalone_question": standalone, "context": context, "t0": time.perf_counter()}

@@ -88,7 +88,8 @@ def best_quote(claim: str, passage: Passage, similarity: Similarity | None = Non
     sims = similarity(claim, texts) if similarity else [0.0] * len(texts)
     # Prefer single sentences: a pair must do clearly better to win.
     scored = [
-        (max(r, 0.0) + 0.5 * sm - (0.05 if i >= len(spans) else 0.0), i) for i, (r, sm) in enumerate(zip(rec, sims, strict=True))
+        (max(r, 0.0) + 0.5 * sm - (0.05 if i >= len(spans) else 0.0), i)
+        for i, (r, sm) in enumerate(zip(rec, sims, strict=True))
     ]
     _, i = max(scored)
     supported = rec[i] >= MIN_RECALL or sims[i] >= MIN_SIMILARITY or normalize(claim).lower() in normalize(

@@ -55,7 +55,9 @@ def _progress_bar(enabled: bool) -> Any:
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(None, help="Files or folders (.txt, .md, .html); default: the seed article."),
+    paths: list[str] = typer.Argument(  # noqa: B008 - typer's declared way to describe an argument
+        None, help="Files or folders (.txt, .md, .html); default: the seed article."
+    ),
     prune: bool = typer.Option(False, "--prune", help="Remove chunks of documents whose files no longer exist."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop the collection and ingest from scratch."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -100,7 +102,7 @@ def search(
     from rag.chain import Chatbot
 
     bot = Chatbot(_settings())
-    q = bot._check_question(question)
+    q = bot.check_question(question)
     hits = bot.searcher.search(q, k or bot.settings.top_k)
     if as_json:
         _emit({"question": q, "passages": [h.passage.to_dict() for h in hits]})

@@ -657,7 +657,3 @@ class ExtractiveAnswerer:
     @staticmethod
     def _abstain(text: str, reason: str) -> Extracted:
         return Extracted(text, [], True, reason)
-
-
-def quote_matches(quote: str, text: str) -> bool:
-    return normalize(quote).lower() in normalize(text).lower()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.question import QWORDS, entities_in
+from rag.question import MONTHS, QWORDS, entities_in
 from rag.text import STOPWORDS, stem, words
 
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
@@ -22,11 +22,7 @@ PERSON_HINT = re.compile(
     re.I,
 )
 
-TIME_WORD = re.compile(
-    r"(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday)\b",
-    re.I,
-)
+TIME_WORD = re.compile(rf"(?:{MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 Message = dict[str, Any]
 FOLLOWING_UP = " (following up on: "

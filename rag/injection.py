@@ -50,8 +50,3 @@ _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.I | re.M)
 def looks_like_instruction(text: str) -> bool:
     """True when the text addresses an assistant or forges prompt structure."""
     return bool(_INSTRUCTION.search(text or ""))
-
-
-def instruction_spans(text: str) -> list[tuple[int, int]]:
-    """Where instruction-like wording occurs in ``text`` (for reports and tests)."""
-    return [m.span() for m in _INSTRUCTION.finditer(text or "")]

@@ -26,7 +26,8 @@ TIME_RE = re.compile(
     r"(?:last|this|next|earlier this|later this|past|previous|coming)\s+(?:week|month|year|summer|winter|spring|"
     r"fall|autumn|season|decade|century|weekend)|"
     r"since\s+the\s+(?:outset|start|beginning)|as early as|(?:\d+|a|one|two|three|several)\s+(?:days?|weeks?|"
-    r"months?|years?|decades?)\s+ago|in the (?:morning|evening|afternoon)|(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm))|"
+    r"months?|years?|decades?)\s+ago|in the (?:morning|evening|afternoon)|"
+    r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm))|"
     r"era\b|century\b|decades?\b)",
     re.I,
 )
@@ -269,7 +270,8 @@ ORG_WORDS = frozenset(
     "republic revolutionary islamic contact states kingdom house office department agency committee foundation "
     "library city county board university company bank times post news network press court party army navy force "
     "forces summit summits era war college institute school hospital clinic centre center network inc ltd corp "
-    "pharmaceuticals pharma labs laboratories group north south east west new united russian iranian ukrainian american chinese british german french".split()
+    "pharmaceuticals pharma labs laboratories group north south east west new united russian iranian ukrainian "
+    "american chinese british german french".split()
 )
 
 
