@@ -28,6 +28,7 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
+from rag.thesaurus import related
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -45,6 +46,7 @@ WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
+RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
 SOFT_TOP = 10  # sentences re-scored with soft term matching
 SOFT_SAID = 0.6  # word similarity at which a question word counts as said by the sentence
@@ -91,7 +93,7 @@ ROLE_SIM = 0.65  # "spokesman" for "spokesperson", "envoy" for "ambassador"
 DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
 CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
-    r"caused|the reason|therefore|thus|amid)\b",
+    r"caused|the reason|therefore|thus|amid|(?:a|the) result of|results? from|stems? from)\b",
     re.I,
 )
 
@@ -125,6 +127,25 @@ def _has_term(term: str, terms: set[str]) -> bool:
     if term in terms:
         return True
     return len(term) >= 5 and any(len(t) > len(term) + 2 and t.endswith(term) for t in terms)
+
+
+def _related(word: str) -> list[tuple[str, ...]]:
+    """Stemmed forms of the words related to ``word``: one stem, or the stems of a name in several words."""
+    out = []
+    for phrase in related(word):
+        parts = tuple(tokens(phrase))
+        if parts and len(parts) == len(phrase.split()):
+            out.append(parts)
+    return out
+
+
+def related_terms(text: str) -> dict[str, list[tuple[str, ...]]]:
+    """For each content word of a question: what it may be said as (its stem → related stems)."""
+    return {stem(w): _related(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+
+
+def _said_related(options: list[tuple[str, ...]] | None, terms: set[str]) -> bool:
+    return bool(options) and any(all(p in terms for p in parts) for parts in options or [])
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -239,7 +260,7 @@ def _other_owner(question: str, sentence: str) -> bool:
 
 
 def _speaker_says(question: str, text: str) -> bool:
-    """"What did the embassy say?" needs the embassy speaking: named in a sentence that reports speech."""
+    """ "What did the embassy say?" needs the embassy speaking: named in a sentence that reports speech."""
     m = SPEECH_ASKED.search(question)
     if not m or not SPEECH_SAID.search(text):
         return False
@@ -338,7 +359,12 @@ class ExtractiveAnswerer:
         total = sum(q.weights[t] * self.idf(t) for t in q.terms)
         if total <= 0:
             return 0.0
-        return sum(q.weights[t] * self.idf(t) for t in q.terms if _has_term(t, terms)) / total
+        rel = related_terms(q.text)
+
+        def credit(t: str) -> float:
+            return 1.0 if _has_term(t, terms) else RELATED_CREDIT if _said_related(rel.get(t), terms) else 0.0
+
+        return sum(q.weights[t] * self.idf(t) * credit(t) for t in q.terms) / total
 
     def _kind_matches(self, kind: str, cands: list[Candidate]) -> dict[int, bool]:
         """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal")."""
@@ -411,6 +437,8 @@ class ExtractiveAnswerer:
                 continue
             if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
                 continue
+            if len(ent_terms) == 1 and _said_related(_related(ent.lower()), name_terms):  # "Tehran": "Iran"
+                continue
             if names:
                 ev, *nv = self.vectors([ent, *names])
                 if max(_cos(ev, v) for v in nv) >= ENTITY_MATCH:
@@ -481,6 +509,7 @@ class ExtractiveAnswerer:
         fallback = sum(known) / len(known) if known else 1.0
         idf = {t: (self.idf(t) if self.idf(t) < self._max_idf else fallback) for t in q.terms}
         total = sum(q.weights[t] * idf[t] for t in q.terms)
+        rel = related_terms(q.text)
         every = [w for c in cands for w in words(c.text) if stem(w) not in STOPWORDS and len(w) > 2]
         self.vectors([qwords[t] for t in unmatched] + list(dict.fromkeys(every)))  # one batch, then cached
         for c in cands:
@@ -496,7 +525,10 @@ class ExtractiveAnswerer:
                 elif t in qwords:
                     sim = max(_cos(qv[unmatched.index(t)], v) for v in cv)
                     low, high = (ENTITY_MATCH, 0.85) if t in name_terms else (SOFT_LOW, SOFT_HIGH)
-                    got += q.weights[t] * idf[t] * min(1.0, max(0.0, (sim - low) / (high - low)))
+                    soft = min(1.0, max(0.0, (sim - low) / (high - low)))
+                    if _said_related(rel.get(t), c.terms):
+                        soft = max(soft, RELATED_CREDIT)
+                    got += q.weights[t] * idf[t] * soft
             c.coverage = max(c.coverage, got / total if total else 0.0)
 
     @property
@@ -521,7 +553,9 @@ class ExtractiveAnswerer:
             c.slot = self._slot(q, c.text) and (q.slot != "person" or self._role_said(q, c.text))
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
                 c.slot = any(
-                    p.passage.source == c.passage.source and 0 <= c.start - p.end <= 2 and _open_quote(p.text)
+                    p.passage.source == c.passage.source
+                    and 0 <= c.start - p.end <= 2
+                    and _open_quote(p.text)
                     and _speaker_says(q.text, p.text)
                     for p in cands
                 )

@@ -125,8 +125,20 @@ SLOT_WORDS = {
     "percent": {"percentage", "percent", "share", "proportion", "fraction", "portion", "part", "much"},
     "quantity": {"many", "number", "much", "old", "age"},
     "frequency": {"often", "frequently", "frequency", "regularly"},
-    "speech": {"say", "said", "tell", "told", "state", "claim", "argue", "write", "reply", "respond", "answer",
-               "comment"},
+    "speech": {
+        "say",
+        "said",
+        "tell",
+        "told",
+        "state",
+        "claim",
+        "argue",
+        "write",
+        "reply",
+        "respond",
+        "answer",
+        "comment",
+    },
     "model": {"model", "models", "version", "versions", "variant", "variants"},
     "time": {"when", "year", "date", "day", "month", "time"},
     "address": {"address", "street", "located", "location"},
@@ -215,6 +227,18 @@ def entities_in(text: str) -> list[str]:
     return found
 
 
+EXCLUDED = re.compile(
+    r"\b(?:apart from|aside from|besides|other than|except(?: for)?|excluding|not counting)\s+"
+    r"([^,?;]{1,40}?)\s*(?:,|\?|;|$)",
+    re.I,
+)
+
+
+def excluded_words(question: str) -> set[str]:
+    """Words the question sets aside ("Apart from Tehran, which …"): the answer is something else."""
+    return {w for m in EXCLUDED.finditer(question) for w in words(m.group(0))}
+
+
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
     slot = "other"
@@ -245,8 +269,9 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
                 unit = family
                 break
     terms: list[str] = []
+    aside = excluded_words(question)
     for w in words(question):
-        if w in STOPWORDS or w in QWORDS or w in GENERIC:
+        if w in STOPWORDS or w in QWORDS or w in GENERIC or w in aside:
             continue
         t = stem(w)
         if t not in terms:
@@ -256,7 +281,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         if t not in weights:
             weights[t] = 0.5
             terms.append(t)
-    return QuestionInfo(question, slot, terms, entities_in(question), weights, unit)
+    entities = [e for e in entities_in(question) if not set(words(e)) <= aside]
+    return QuestionInfo(question, slot, terms, entities, weights, unit)
 
 
 PERSON_ROLE_RE = re.compile(

