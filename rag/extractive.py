@@ -53,6 +53,7 @@ SOFT_SAID = 0.6  # word similarity at which a question word counts as said by th
 SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-scoring one down to this share
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
+EVENT_SLOTS = frozenset({"time", "place"})  # a when/where question needs its event in the answer
 TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus
 
 SLOT_PHRASE = {
@@ -411,6 +412,14 @@ class ExtractiveAnswerer:
         mass = sum(self.idf(t) for t in off) + mean_idf * len(off_unknown)
         if total and mass / total > limit:
             return off + off_unknown
+        if q.slot in EVENT_SLOTS:
+            # "When was Harriet Cole born?": a date beside her name is not her birth; the event must be said.
+            names = {t for e in q.entities for t in tokens(e)}
+            rel = related_terms(q.text)
+            event = [t for t in known + unknown if t not in names]
+            unsaid = [t for t in off + off_unknown if t in event and not _said_related(rel.get(t), near)]
+            if event and len(unsaid) == len(event):
+                return unsaid
         return []
 
     def _missing_entities(self, q: QuestionInfo, cands: list[Candidate]) -> tuple[list[str], list[str]]:

@@ -227,6 +227,11 @@ def entities_in(text: str) -> list[str]:
     return found
 
 
+MONEY_AS_TOPIC = re.compile(
+    r"\b(?:regarding|about|concerning|over|on)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,2}"
+    r"(?:price|prices|pricing|cost|costs)\b",
+    re.I,
+)
 EXCLUDED = re.compile(
     r"\b(?:apart from|aside from|besides|other than|except(?: for)?|excluding|not counting)\s+"
     r"([^,?;]{1,40}?)\s*(?:,|\?|;|$)",
@@ -252,6 +257,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
             if pattern.search(question):
                 slot = name
                 break
+    if slot == "money" and MONEY_AS_TOPIC.search(question) and not re.search(r"\bhow much\b", question, re.I):
+        slot = "other"  # "What did they hope for regarding the price?" asks what they hoped, not an amount
     if re.search(r"\bnames?\s+of\b", question, re.I) and slot in ("other", "place", "time"):
         slot = "agent"  # "the name of the conference where…" asks for a name, not a place
     if slot in ("other", "agent", "place") and asks_person(question):
