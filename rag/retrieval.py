@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from rag.errors import RagError, StoreError
 from rag.lexical import LexicalCache
 from rag.store import Store
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+LEXICAL_GAP = 0.25  # a match found by BM25 alone this far below the best dense similarity is dropped
 
 
 @dataclass
@@ -25,7 +28,7 @@ class Hit:
     """A fused result with the evidence behind it."""
 
     passage: Passage
-    dense: float  # cosine similarity of the question and the chunk, 0 when only lexical found it
+    dense: float  # cosine similarity of the question and the chunk (0 while another process writes and BM25 alone found it)
     lexical: float  # BM25 score, 0 when only dense found it
     query_vector: list[float] | None = None
 
@@ -78,8 +81,17 @@ class HybridSearcher:
             ):
                 rows[cid] = {"text": text, "meta": meta, "dense": 1.0 - float(dist), "lexical": 0.0}
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        top_dense = max((r["dense"] for r in rows.values()), default=0.0)
+        exact = index.vectors is not None and len(index.ids)
         for rank, (row, score) in enumerate(index.search(query, depth)):
             cid = index.ids[row]
+            if cid not in rows and exact:
+                # Found by BM25 alone: a chunk that shares a word but is far in meaning from the best dense matches
+                # (a calendar's "month" for a question about the winter) would push the answer out.
+                sim = float(index.vectors[row] @ np.asarray(vec, dtype=np.float32))
+                if sim < top_dense - LEXICAL_GAP:
+                    continue
+                rows[cid] = {"text": None, "meta": None, "dense": sim, "lexical": 0.0}
             rows.setdefault(cid, {"text": None, "meta": None, "dense": 0.0, "lexical": 0.0})["lexical"] = score
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=lambda c: (-fused[c], c))[:k]

@@ -1,0 +1,40 @@
+"""Hybrid retrieval among unrelated documents: a word in common is not enough to push the article out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.embeddings import get_embeddings
+from rag.ingest import ingest_paths
+from rag.retrieval import HybridSearcher
+from rag.store import Store
+from tests.conftest import SEED, make_settings
+
+CALENDAR = [
+    "Each month row contains up to width months, and the months of a year are laid out in rows.",
+    "The return value is a list of month rows; each month row holds the weeks of the month.",
+    "Days outside this month are zero in the month's week lists, so every month has whole weeks.",
+    "Set the first weekday of the month display with firstweekday; months start on Monday by default.",
+]
+
+
+def test_a_lexical_only_match_far_in_meaning_is_dropped(tmp_path: Path) -> None:
+    calendar = tmp_path / "calendar.txt"
+    calendar.write_text("\n\n".join(CALENDAR) + "\n")
+    settings = make_settings(tmp_path / "store", chunk_size=120, chunk_overlap=0)
+    ingest_paths(settings, [SEED, calendar])
+    searcher = HybridSearcher(Store(settings), get_embeddings(settings.embedding_model), depth=3)
+    question = "What is Kyiv bracing for against its power grid in the cold months?"
+    # BM25 alone ranks the calendar first ("months"), far from the article in meaning.
+    index = searcher.lexical.get()
+    assert "calendar" in index_source(searcher, index.ids[index.search(question, 1)[0][0]])
+    hits = searcher.search(question, 3)
+    assert len(hits) == 3 and all(h.passage.source.endswith(SEED.name) for h in hits)
+    # A lexical match close in meaning is still found: the article's own words.
+    hits = searcher.search("energy infrastructure this winter", 1)
+    assert hits[0].lexical > 0 and "energy infrastructure" in hits[0].passage.text
+
+
+def index_source(searcher: HybridSearcher, chunk_id: str) -> str:
+    got = searcher.store.chunks().get(ids=[chunk_id], include=["metadatas"])
+    return str(got["metadatas"][0]["source"])
