@@ -28,7 +28,7 @@ class Hit:
     """A fused result with the evidence behind it."""
 
     passage: Passage
-    dense: float  # cosine similarity of the question and the chunk (0 while another process writes and BM25 alone found it)
+    dense: float  # cosine of question and chunk (0 when BM25 alone found it while another process writes)
     lexical: float  # BM25 score, 0 when only dense found it
     query_vector: list[float] | None = None
 
