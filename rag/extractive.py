@@ -609,18 +609,13 @@ class ExtractiveAnswerer:
         best = ranked[0]
         top_dense = max(c.dense for c in cands)
         own = [t for t in q.terms if q.weights[t] >= 1.0]
-        # Off-topic is judged on the question's own words, not on names a follow-up borrowed from earlier turns.
-        top_cov = (
-            max(c.coverage for c in cands)
-            if len(own) == len(q.terms)
-            else max(
-                (
-                    self._coverage(QuestionInfo(q.text, q.slot, own, q.entities, {t: 1.0 for t in own}), c.terms)
-                    for c in cands
-                ),
-                default=0.0,
-            )
-        )
+        own_q = QuestionInfo(q.text, q.slot, own, q.entities, {t: 1.0 for t in own})
+
+        def own_coverage(c: Candidate) -> float:
+            # Off-topic is judged on the question's own words, not on names a follow-up borrowed from earlier turns.
+            return c.coverage if len(own) == len(q.terms) else self._coverage(own_q, c.terms)
+
+        top_cov = max((own_coverage(c) for c in cands), default=0.0)
         topic = _topic(q)
         # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
         bare = bool(q.previous) and q.bare
@@ -641,7 +636,10 @@ class ExtractiveAnswerer:
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
             )
         specific = q.slot in SPECIFIC_SLOTS or (q.slot == "measure" and q.unit is not None)
-        if best.dense < WEAK_DENSE and best.coverage < WEAK_COVERAGE and not specific and not bare:
+        # A follow-up with words of its own ("the weather in their home city") is judged on them; one made of
+        # pronouns ("Where did he say it?") on the names it borrowed.
+        support = own_coverage(best) if len(own) >= 2 else best.coverage
+        if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
