@@ -158,6 +158,18 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
     return float(np.dot(va, vb)) / (na * nb)
 
 
+CODE = re.compile(r"[=<>{}\[\]|\\]|``|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|def |class |import |from \w+ import)")
+
+
+def is_prose(text: str) -> bool:
+    """A sentence in words, not a line of code, a table row or markup ("'Set-Cookie: fig=newton'")."""
+    text = re.sub(r"\b(?:https?://|www\.)\S+", "link", text)  # an address in a sentence is not code
+    if CODE.search(text):
+        return False
+    chars = [ch for ch in text if not ch.isspace()]
+    return bool(chars) and sum(ch.isalnum() for ch in chars) / len(chars) >= 0.75
+
+
 def candidates(hits: Sequence[Hit]) -> list[Candidate]:
     """Every sentence of the retrieved passages once, attributed to the best-ranked passage holding it whole."""
     seen: dict[tuple[str, int, int], Candidate] = {}
@@ -170,6 +182,8 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
             if key in seen or any(k[0] == p.source and k[1] <= s and e <= k[2] for k in seen):
                 continue
             text = p.text[s - p.start : e - p.start]
+            if not is_prose(text):  # code or markup in a document is not a sentence to quote as an answer
+                continue
             cand = Candidate(no, p, s, e, text, set(tokens(text)))
             seen[key] = cand
             out.append(cand)
