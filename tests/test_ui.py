@@ -229,6 +229,94 @@ def test_ui_command_is_registered() -> None:
     assert "--host" in result.output and "--port" in result.output
 
 
+# --- the chat's Ask event, with a scripted bot ---------------------------------------------------
+
+
+class ScriptedBot:
+    """Streams the given pieces of text, then the finished answer, like ``Chatbot.stream``."""
+
+    settings = None
+
+    def __init__(self, generator_name: str, parts: list[str], fail: bool = False) -> None:
+        self.generator_name = generator_name
+        self.parts = parts
+        self.fail = fail
+
+    def stream(self, question: str, history: list[dict[str, Any]] | None = None) -> Iterator[Any]:
+        from rag.types import Answer, Citation, Delta
+
+        for part in self.parts:
+            yield Delta(part)
+        if self.fail:
+            raise RuntimeError("the model went away")
+        yield Answer(
+            question=question,
+            standalone_question=question,
+            text="".join(self.parts).strip(),
+            citations=[Citation(**citation())],
+            generator=self.generator_name,
+        )
+
+    def ask(self, question: str, history: list[dict[str, Any]] | None = None) -> Any:
+        raise NotImplementedError
+
+    def status(self) -> dict[str, Any]:
+        return {"generator": self.generator_name, "collection": "news", "chunks": 3}
+
+
+def ask_event(bot: ScriptedBot, question: str = "Who broke the news?") -> list[tuple[Any, ...]]:
+    """Every update the Ask event sends for one question in a new session (each as it was when sent)."""
+    import copy
+
+    from ui.app import _new_session, build_app
+
+    demo = build_app(bot)
+    respond = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "respond")
+    return [copy.deepcopy(update) for update in respond(question, [], _new_session())]
+
+
+def assistant_text(update: tuple[Any, ...]) -> str:
+    return str(update[0][-1]["content"])
+
+
+def test_ask_event_streams_a_model_answer_then_shows_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gradio as gr
+
+    monkeypatch.setattr("ui.app.STREAM_INTERVAL_S", 0.0)  # every piece of text goes out as it comes
+    updates = ask_event(ScriptedBot("openai:model", ["The Wall Street ", "Journal broke it ", "[1]."]))
+    first, *streamed, final = updates
+    assert first[0][0]["content"] == "Who broke the news?" and "rag-cursor" in assistant_text(first)
+    assert first[1] == ""  # the question box is cleared
+    assert [u[3] for u in [first, *streamed]] == [gr.skip()] * (1 + len(streamed))  # panels kept while streaming
+    assert ["Journal" in assistant_text(u) for u in streamed] == [False, True, True]
+    assert all("rag-streaming" in assistant_text(u) for u in streamed)
+    assert "rag-streaming" not in assistant_text(final) and "rag-cite-link" in assistant_text(final)
+    assert "The Wall Street Journal broke the news." in final[3]  # the sources panel, once the answer is final
+    assert final[2]["history"][-1]["content"] == "The Wall Street Journal broke it [1]."
+
+
+def test_ask_event_sends_text_that_comes_in_a_burst_as_one_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ui.app.STREAM_INTERVAL_S", 3600.0)
+    model = ask_event(ScriptedBot("openai:model", ["The Wall Street ", "Journal broke it ", "[1]."]))
+    assert len(model) == 2 and "rag-cursor" in assistant_text(model[0])  # the typing cursor, then the answer
+    extractive = ask_event(ScriptedBot("extractive", ["The Wall Street Journal broke it [1]. "]))
+    assert len(extractive) == 1  # computed here in one go: the answer comes with the question
+    (only,) = extractive
+    assert only[0][0]["content"] == "Who broke the news?" and "rag-cite-link" in assistant_text(only)
+    assert only[1] == "" and "The Wall Street Journal broke the news." in only[3]
+
+
+def test_ask_event_errors_and_bad_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gradio as gr
+
+    monkeypatch.setattr("ui.app.STREAM_INTERVAL_S", 0.0)
+    *_, failed = ask_event(ScriptedBot("openai:model", ["The Wall ", "Street "], fail=True))
+    assert "rag-notice-error" in assistant_text(failed) and "Something went wrong" in assistant_text(failed)
+    assert failed[3] == gr.skip()
+    (empty,) = ask_event(ScriptedBot("extractive", ["x"]), question="   ")
+    assert empty[0] == [] and "type a question" in empty[5]
+
+
 # --- live app, real Chatbot, gradio_client -----------------------------------------------------
 
 

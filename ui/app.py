@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,8 +26,10 @@ DEFAULT_MAX_QUESTION_CHARS = 2000
 CONCURRENCY_LIMIT = 2  # answers computed here (extractive): about one per core
 MODEL_CONCURRENCY_LIMIT = 8  # answers from a model server: mostly waiting, so a stalled call blocks no one
 QUEUE_MAX_SIZE = 64  # room for dozens of open sessions; beyond it a request is refused with "too busy"
+QUEUE_STATUS_S = 1.0  # waiting pages get their place in the queue every second, not each time an answer starts
 MAX_UPLOAD_BYTES = 0  # the chat takes no files: Gradio's upload route refuses every upload (413)
 MAX_DOCUMENT_BYTES = 5_000_000
+STREAM_INTERVAL_S = 0.1  # at most ~10 updates a second while an answer streams; each is a message to the page
 FRIENDLY_ERROR = "Something went wrong while answering. Please try again; if it keeps happening, check the server log."
 
 
@@ -250,11 +253,15 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
     def panels(answer: dict[str, Any] | None, turn: int) -> tuple[str, str]:
         return render.render_sources(answer, turn), render.render_article(answer, cited_documents(bot, answer))
 
+    placeholder = not answers_locally(bot)
+
     def respond(question: str, chat: list[dict[str, Any]], session: dict[str, Any]):  # type: ignore[no-untyped-def]
+        # Each update carries a value for every output but the session and, until the answer is final, the panels:
+        # Gradio rebuilds a component for each skipped output, which costs more than sending a value it already has.
         question = question or ""
         problem = check_question(question, limit)
         if problem:
-            yield chat, question, session, gr.skip(), gr.skip(), render.render_notice(problem, "warning")
+            yield chat, question, gr.skip(), gr.skip(), gr.skip(), render.render_notice(problem, "warning")
             return
         question = question.strip()
         chat = list(chat or []) + [
@@ -262,14 +269,20 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
             {"role": "assistant", "content": render.render_partial("")},
         ]
         turn = len(chat) - 1
-        yield chat, "", session, gr.skip(), gr.skip(), ""
+        shown = time.monotonic()
+        if placeholder:  # a model takes a while: the question and a typing cursor show at once
+            yield chat, "", gr.skip(), gr.skip(), gr.skip(), ""
         text, final = "", None
         try:
             for event in bot.stream(question, list(session["history"])):
                 if isinstance(event, Delta):
                     text += event.text
-                    chat[-1] = {"role": "assistant", "content": render.render_partial(text)}
-                    yield chat, gr.skip(), session, gr.skip(), gr.skip(), gr.skip()
+                    # Text that comes in a burst (a whole answer computed here, or a fast model) goes out as one
+                    # update; the next event or the final answer carries what is held back.
+                    if time.monotonic() - shown >= STREAM_INTERVAL_S:
+                        chat[-1] = {"role": "assistant", "content": render.render_partial(text)}
+                        yield chat, "", gr.skip(), gr.skip(), gr.skip(), ""
+                        shown = time.monotonic()
                 elif isinstance(event, Answer):
                     final = event
             if final is None:
@@ -278,7 +291,7 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
             if not isinstance(exc, RagError):
                 log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": render.render_notice(error_message(exc), "error")}
-            yield chat, gr.skip(), session, gr.skip(), gr.skip(), gr.skip()
+            yield chat, "", gr.skip(), gr.skip(), gr.skip(), ""
             return
         answer = final.to_dict()
         session = {
@@ -288,7 +301,7 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
         }
         chat[-1] = {"role": "assistant", "content": render.render_answer(answer, turn)}
         sources, article = panels(answer, turn)
-        yield chat, gr.skip(), session, sources, article, ""
+        yield chat, "", session, sources, article, ""
 
     def show_turn(session: dict[str, Any], evt: gr.SelectData):  # type: ignore[no-untyped-def]
         index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -373,14 +386,20 @@ def build_app(bot: ChatbotLike) -> gr.Blocks:
         chatbot.select(show_turn, [session], [sources, article], **private)
         demo.load(header_html, None, status, **private)
         gr.api(ask, api_name="ask")
-    demo.queue(default_concurrency_limit=concurrency_limit(bot), max_size=QUEUE_MAX_SIZE)
+    demo.queue(
+        default_concurrency_limit=concurrency_limit(bot), max_size=QUEUE_MAX_SIZE, status_update_rate=QUEUE_STATUS_S
+    )
     return demo
+
+
+def answers_locally(bot: Any) -> bool:
+    """True when answers are computed in this process (extractive), False when a model server writes them."""
+    return str(getattr(bot, "generator_name", "extractive")) == "extractive"
 
 
 def concurrency_limit(bot: Any) -> int:
     """Answers handled at once: one per core when computed here, more when a model server does the work."""
-    generator = str(getattr(bot, "generator_name", "extractive"))
-    return CONCURRENCY_LIMIT if generator == "extractive" else MODEL_CONCURRENCY_LIMIT
+    return CONCURRENCY_LIMIT if answers_locally(bot) else MODEL_CONCURRENCY_LIMIT
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
