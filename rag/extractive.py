@@ -54,6 +54,11 @@ SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-sc
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
 EVENT_SLOTS = frozenset({"time", "place"})  # a when/where question needs its event in the answer
+STANCE = re.compile(
+    r"(?:admit|deny|denie|confirm|acknowledge|reject|refuse|dismisse?|accept|agree|disagree|concede|insist|"
+    r"approve|disapprove|oppose|support|endorse|back)(?:s|d|ed|ing)?"
+)
+STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus
 
 SLOT_PHRASE = {
@@ -589,6 +594,8 @@ class ExtractiveAnswerer:
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
             if kind_match.get(id(c)):
                 c.score += KIND_BONUS
+            if q.slot == "yesno" and self._takes_stance(q, c):
+                c.score += STANCE_BONUS
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
             if causal:
                 c.score += 0.15
@@ -597,6 +604,13 @@ class ExtractiveAnswerer:
                     c.score *= 0.5
                 elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
                     c.score += 0.25
+
+    def _takes_stance(self, q: QuestionInfo, c: Candidate) -> bool:
+        """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
+        rel = related_terms(q.text)
+        stances = [stem(w) for w in words(q.text) if STANCE.fullmatch(w)]
+        said = {stem(w) for w in words(c.text) if STANCE.fullmatch(w)}
+        return any(t in said or _said_related(rel.get(t), said) for t in stances)
 
     # -- answer -----------------------------------------------------------------------------------------------
     def answer(

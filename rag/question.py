@@ -295,7 +295,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
 PERSON_ROLE_RE = re.compile(
     r"\b(spokesperson|spokesman|spokeswoman|ambassador|reporter|journalist|correspondent|minister|president|"
     r"secretary|official|director|manager|mayor|governor|senator|author|founder|successor|replaced|replace|"
-    r"chief|leader|head|envoy|diplomat|commander|general|architect|artist|muralist|librarian|donor|person|man|woman)\b",
+    r"chief|leader|head|envoy|diplomat|commander|general|architect|artist|muralist|librarian|donor|person|man|woman|"
+    r"teacher|schoolteacher|professor|doctor|physician|nurse|neurologist|surgeon|scientist|researcher|investigator|"
+    r"lawyer|attorney|judge|prosecutor|engineer|student|coach|player|chairman|chairwoman|chairperson|executive|ceo|"
+    r"founder|owner|granddaughter|grandson|daughter|son|wife|husband|widow|mother|father)\b",
     re.I,
 )
 ORG_WORDS = frozenset(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ import numpy as np
 from rag.errors import RagError, StoreError
 from rag.lexical import LexicalCache
 from rag.store import Store
+from rag.text import STOPWORDS, stem, tokens, words
 from rag.types import Passage
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ class HybridSearcher:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         top_dense = max((r["dense"] for r in rows.values()), default=0.0)
         exact = index.vectors is not None and len(index.ids)
-        for rank, (row, score) in enumerate(index.search(query, depth)):
+        for rank, (row, score) in enumerate(index.search(expand_query(query, index.df), depth)):
             cid = index.ids[row]
             if cid not in rows and exact:
                 # Found by BM25 alone: a chunk that shares a word but is far in meaning from the best dense matches
@@ -115,6 +117,25 @@ class HybridSearcher:
             )
             hits.append(Hit(passage, r["dense"], r["lexical"], vec))
         return hits
+
+
+def expand_query(query: str, df: Callable[[str], int]) -> str:
+    """The query plus, for each word the indexed chunks never use, related words they do use (BM25 only).
+
+    "Did Tehran admit to sending the rockets?" also looks for "Iran", "deny" and "missile". Words the chunks
+    already use are not expanded: they can be matched as asked.
+    """
+    from rag.thesaurus import related
+
+    extra: list[str] = []
+    for w in dict.fromkeys(words(query)):
+        if w in STOPWORDS or len(w) < 3 or w.isdigit() or df(stem(w)) > 0:
+            continue
+        for phrase in sorted(related(w)):
+            parts = tokens(phrase)
+            if parts and len(parts) == len(phrase.split()) and all(df(t) > 0 for t in parts):
+                extra.append(phrase)
+    return query if not extra else query + " " + " ".join(dict.fromkeys(extra))
 
 
 @functools.cache

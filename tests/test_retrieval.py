@@ -8,6 +8,7 @@ from rag.embeddings import get_embeddings
 from rag.ingest import ingest_paths
 from rag.retrieval import HybridSearcher
 from rag.store import Store
+from rag.text import tokens
 from tests.conftest import SEED, make_settings
 
 CALENDAR = [
@@ -54,3 +55,16 @@ def test_code_and_markup_are_not_quoted_as_answers() -> None:
     assert not is_prose("``zero_Celsius`` zero of Celsius scale in Kelvin")
     assert not is_prose("| 3 | 4.5 | 0.2 |")
     assert is_prose("The ministry published the report at https://example.org/report?id=7 on Tuesday.")
+
+
+def test_words_no_chunk_uses_are_looked_for_in_related_words() -> None:
+    from rag.retrieval import expand_query
+
+    vocabulary = {"iran", "deny", "missil", "send"}
+    expanded = expand_query("Did Tehran admit to sending the rockets?", lambda t: 1 if t in vocabulary else 0)
+    assert expanded.startswith("Did Tehran admit to sending the rockets?")
+    added = expanded.removeprefix("Did Tehran admit to sending the rockets?").split()
+    assert {"iran", "deny", "missile"} <= set(added)
+    assert all(t in vocabulary for w in added for t in tokens(w))  # only words some chunk uses
+    # A word the chunks use is matched as asked, not widened.
+    assert expand_query("Did Iran send missiles?", lambda t: 1 if t in vocabulary else 0) == "Did Iran send missiles?"
