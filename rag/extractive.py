@@ -59,6 +59,9 @@ STANCE = re.compile(
     r"approve|disapprove|oppose|support|endorse|back)(?:s|d|ed|ing)?"
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
+HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
+COUNT_BONUS = 0.1  # "how many days": a figure that counts days beats "by roughly half"
+COUNTED_LIMIT = 0.75  # share of the question's focus such a figure may leave unsaid
 TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus
 
 SLOT_PHRASE = {
@@ -152,6 +155,22 @@ def related_terms(text: str) -> dict[str, list[tuple[str, ...]]]:
 
 def _said_related(options: list[tuple[str, ...]] | None, terms: set[str]) -> bool:
     return bool(options) and any(all(p in terms for p in parts) for parts in options or [])
+
+
+def _counted(q: QuestionInfo) -> str | None:
+    """The noun a how-many question counts ("days"), stemmed."""
+    m = HOW_MANY.search(q.text)
+    return stem(m.group(1).lower()) if m and q.slot == "quantity" else None
+
+
+def _counts(noun: str, text: str) -> bool:
+    """A figure right before the counted noun: "7.1 fewer migraine days" for "how many days"."""
+    ws = re.findall(r"[\w.,%-]+", text)
+    for i, w in enumerate(ws):
+        after = {stem(x.lower().strip(".,")) for x in ws[i + 1 : i + 5]}
+        if re.fullmatch(r"\d[\d,.]*", w.rstrip(".,")) and noun in after:
+            return True
+    return False
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -574,6 +593,7 @@ class ExtractiveAnswerer:
         qpairs = _pairs(q.text)
         kind = _asked_kind(q.text)
         kind_match = self._kind_matches(kind, cands) if kind else {}
+        counted = _counted(q)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
@@ -594,6 +614,8 @@ class ExtractiveAnswerer:
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
             if kind_match.get(id(c)):
                 c.score += KIND_BONUS
+            if counted and _counts(counted, c.text):
+                c.score += COUNT_BONUS
             if q.slot == "yesno" and self._takes_stance(q, c):
                 c.score += STANCE_BONUS
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
@@ -676,7 +698,13 @@ class ExtractiveAnswerer:
             # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
             fitting = [c for c in ranked if c.slot and c.score >= margin * best.score]
-            on_focus = [c for c in fitting if not self._off_focus(q, c, cands)]
+            counted = _counted(q)
+            # A figure that counts exactly what was asked ("7.1 fewer migraine days") may say the rest in other words.
+            on_focus = [
+                c
+                for c in fitting
+                if not self._off_focus(q, c, cands, COUNTED_LIMIT if counted and _counts(counted, c.text) else 0.5)
+            ]
             if not on_focus:
                 why = (
                     f"no sentence gives the {q.slot} asked for"

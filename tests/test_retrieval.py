@@ -41,22 +41,6 @@ def index_source(searcher: HybridSearcher, chunk_id: str) -> str:
     return str(got["metadatas"][0]["source"])
 
 
-def test_code_and_markup_are_not_quoted_as_answers() -> None:
-    from rag.extractive import is_prose
-    from rag.text import sentence_spans
-
-    data = Path(__file__).parent / "data"
-    for doc in (SEED, data / "second_article.txt", data / "third_article.txt"):
-        text = doc.read_text(encoding="utf-8")
-        assert all(is_prose(text[s:e]) for s, e in sentence_spans(text)), doc
-    assert is_prose("The trial enrolled 1,284 adults at 96 hospitals in 11 countries, up 12% on 2023.")
-    assert not is_prose("'Set-Cookie: fig=newton\\r\\nSet-Cookie: sugar=wafer'")
-    assert not is_prose(">>> sorted(values, reverse=True)")
-    assert not is_prose("``zero_Celsius`` zero of Celsius scale in Kelvin")
-    assert not is_prose("| 3 | 4.5 | 0.2 |")
-    assert is_prose("The ministry published the report at https://example.org/report?id=7 on Tuesday.")
-
-
 def test_words_no_chunk_uses_are_looked_for_in_related_words() -> None:
     from rag.retrieval import expand_query
 

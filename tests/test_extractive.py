@@ -1,0 +1,47 @@
+"""Pure parts of the extractive answerer: what may be quoted, what a how-many question counts, stances."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.extractive import ExtractiveAnswerer, _counts, candidates, is_prose
+from rag.question import analyse
+from rag.text import sentence_spans
+from tests.conftest import SEED
+
+
+def test_code_and_markup_are_not_quoted_as_answers() -> None:
+    data = Path(__file__).parent / "data"
+    for doc in (SEED, data / "second_article.txt", data / "third_article.txt"):
+        text = doc.read_text(encoding="utf-8")
+        assert all(is_prose(text[s:e]) for s, e in sentence_spans(text)), doc
+    assert is_prose("The trial enrolled 1,284 adults at 96 hospitals in 11 countries, up 12% on 2023.")
+    assert not is_prose("'Set-Cookie: fig=newton\\r\\nSet-Cookie: sugar=wafer'")
+    assert not is_prose(">>> sorted(values, reverse=True)")
+    assert not is_prose("``zero_Celsius`` zero of Celsius scale in Kelvin")
+    assert not is_prose("| 3 | 4.5 | 0.2 |")
+    assert is_prose("The ministry published the report at https://example.org/report?id=7 on Tuesday.")
+
+
+def test_a_figure_counts_the_noun_a_how_many_question_asks_about() -> None:
+    assert _counts("day", "people taking it had 7.1 fewer migraine days per month")
+    assert not _counts("day", "reduced the number of monthly migraine days by roughly half")
+    assert not _counts("teenager", "The trial enrolled 1,284 adults at 96 hospitals")
+
+
+def test_a_yes_no_question_is_answered_by_the_sentence_taking_a_stance() -> None:
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    text = (
+        "Iran's mission to the United Nations denied the transfer of the missiles. "
+        "The G7 warned of serious consequences if Iran sends missiles to Russia."
+    )
+    hits = [Hit(Passage("p1", "a.txt", 0, len(text), text), 0.5, 1.0)]
+    answerer = ExtractiveAnswerer(encode=lambda texts: [[1.0, 0.0] for _ in texts], idf=lambda t: 1.0)
+    denial, warning = candidates(hits)
+    q = analyse("Did Tehran admit to sending the rockets?")
+    assert q.slot == "yesno"
+    assert answerer._takes_stance(q, denial)  # "denied" answers "admit"
+    assert not answerer._takes_stance(q, warning)
+    assert not answerer._takes_stance(analyse("Did Iran send missiles?"), denial)  # no stance asked about
