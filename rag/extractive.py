@@ -27,7 +27,7 @@ from rag.question import (
     quantity_near,
 )
 from rag.retrieval import Hit
-from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
+from rag.text import IRREGULAR, STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.thesaurus import related
 from rag.types import Citation, Passage
 
@@ -227,12 +227,23 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
 
 
 def _asked_kind(question: str) -> str | None:
-    """The noun in "which paper…", "what agency…": the kind of thing the answer should name."""
-    m = re.match(r"^\s*(?:which|what)\s+([a-z][a-z-]+)\b", question, re.I)
+    """The noun in "which paper…", "which elite Iranian military force put…": the kind of thing the answer names.
+
+    It is the last word of the phrase after which/what, which ends at the verb (an auxiliary, a past form) or at a
+    small word.
+    """
+    m = re.match(r"^\s*(?:which|what)\s+(.*)", question, re.I)
     if not m:
         return None
-    word = m.group(1).lower()
-    if word in STOPWORDS or word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
+    phrase: list[str] = []
+    for word in words(m.group(1))[:5]:
+        if word in STOPWORDS or word in IRREGULAR or (word.endswith("ed") and len(word) > 4):
+            break
+        phrase.append(word)
+    if not phrase:
+        return None
+    word = phrase[-1]
+    if word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
         return None
     return word
 
