@@ -187,7 +187,8 @@ CODE = re.compile(r"[=<>{}\[\]|\\]|``|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|de
 
 def is_prose(text: str) -> bool:
     """A sentence in words, not a line of code, a table row or markup ("'Set-Cookie: fig=newton'")."""
-    text = re.sub(r"\b(?:https?://|www\.)\S+", "link", text)  # an address in a sentence is not code
+    # An address or an HTML tag inside a sentence is content (shown as text), not a sign of code.
+    text = re.sub(r"\b(?:https?://|www\.)\S+|<[a-zA-Z/][^<>]{0,200}>", "link", text)
     if CODE.search(text):
         return False
     chars = [ch for ch in text if not ch.isspace()]

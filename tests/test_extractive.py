@@ -21,6 +21,7 @@ def test_code_and_markup_are_not_quoted_as_answers() -> None:
     assert not is_prose("``zero_Celsius`` zero of Celsius scale in Kelvin")
     assert not is_prose("| 3 | 4.5 | 0.2 |")
     assert is_prose("The ministry published the report at https://example.org/report?id=7 on Tuesday.")
+    assert is_prose("The gallery caption reads <img src=x onerror=alert(1)> in the museum catalogue.")
 
 
 def test_a_figure_counts_the_noun_a_how_many_question_asks_about() -> None:
