@@ -8,6 +8,7 @@ kind of fact asked for.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -148,6 +149,7 @@ def _related(word: str) -> list[tuple[str, ...]]:
     return out
 
 
+@functools.lru_cache(maxsize=2048)
 def related_terms(text: str) -> dict[str, list[tuple[str, ...]]]:
     """For each content word of a question: what it may be said as (its stem → related stems)."""
     return {stem(w): _related(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
@@ -171,15 +173,6 @@ def _counts(noun: str, text: str) -> bool:
         if re.fullmatch(r"\d[\d,.]*", w.rstrip(".,")) and noun in after:
             return True
     return False
-
-
-def _cos(a: Sequence[float], b: Sequence[float]) -> float:
-    """Cosine similarity (numpy: this runs hundreds of times per question)."""
-    va = np.asarray(a, dtype=np.float32)
-    vb = np.asarray(b, dtype=np.float32)
-    na = float(np.linalg.norm(va)) or 1.0
-    nb = float(np.linalg.norm(vb)) or 1.0
-    return float(np.dot(va, vb)) / (na * nb)
 
 
 CODE = re.compile(r"[=<>{}\[\]|\\]|``|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|def |class |import |from \w+ import)")
@@ -383,7 +376,7 @@ class ExtractiveAnswerer:
         self.encode = encode
         self._default_idf = idf
         self._local = threading.local()  # the IDF of the document being answered from, per thread
-        self._cache: dict[str, list[float]] = {}
+        self._cache: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
@@ -391,19 +384,25 @@ class ExtractiveAnswerer:
         fn = getattr(self._local, "idf", None) or self._default_idf
         return float(fn(term))
 
-    def vectors(self, texts: list[str]) -> list[list[float]]:
-        """Embeddings of texts, cached (sentences and words recur across questions); safe across threads."""
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit-length embeddings of texts, one row each, cached (sentences and words recur across questions).
+
+        Safe across threads; rows of the result dot to cosine similarities.
+        """
         with self._lock:
-            known = dict(self._cache)
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
+            found = [self._cache.get(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
+        fresh: dict[str, np.ndarray] = {}
         if missing:
-            fresh = dict(zip(missing, self.encode(missing), strict=True))
+            arr = np.asarray(self.encode(missing), dtype=np.float32)
+            arr /= np.maximum(np.linalg.norm(arr, axis=1, keepdims=True), 1e-12)
+            fresh = dict(zip(missing, arr, strict=True))
             with self._lock:
                 if len(self._cache) + len(fresh) > self._cache_size:
                     self._cache.clear()
                 self._cache.update(fresh)
-            known.update(fresh)
-        return [known[t] for t in texts]
+        rows = [fresh[t] if v is None else v for t, v in zip(texts, found, strict=True)]
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     # -- evidence ---------------------------------------------------------------------------------------------
     def _coverage(self, q: QuestionInfo, terms: set[str]) -> float:
@@ -423,8 +422,8 @@ class ExtractiveAnswerer:
         every = list(dict.fromkeys(w for ws in names.values() for w in ws))
         if not every:
             return {}
-        kv, *vs = self.vectors([kind, *every])
-        close = {w for w, v in zip(every, vs, strict=True) if _cos(kv, v) >= KIND_SIM}
+        m = self.vectors([kind, *every])
+        close = {w for w, sim in zip(every, m[1:] @ m[0], strict=True) if sim >= KIND_SIM}
         return {cid: any(w in close for w in ws) for cid, ws in names.items()}
 
     def _not_said_otherwise(
@@ -437,9 +436,9 @@ class ExtractiveAnswerer:
         todo = [t for t in terms if t in qwords and t not in names]  # a name must be said by name
         if not cwords or not todo:
             return terms
-        vecs = self.vectors([qwords[t] for t in todo] + cwords)
-        qv, cv = vecs[: len(todo)], vecs[len(todo) :]
-        said = {t for t, v in zip(todo, qv, strict=True) if max(_cos(v, c) for c in cv) >= threshold}
+        m = self.vectors([qwords[t] for t in todo] + cwords)
+        best = (m[: len(todo)] @ m[len(todo) :].T).max(axis=1)
+        said = {t for t, sim in zip(todo, best, strict=True) if sim >= threshold}
         return [t for t in terms if t not in said]
 
     def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate], limit: float = 0.5) -> list[str]:
@@ -499,8 +498,8 @@ class ExtractiveAnswerer:
             if len(ent_terms) == 1 and _said_related(_related(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
             if names:
-                ev, *nv = self.vectors([ent, *names])
-                if max(_cos(ev, v) for v in nv) >= ENTITY_MATCH:
+                m = self.vectors([ent, *names])
+                if float((m[1:] @ m[0]).max()) >= ENTITY_MATCH:
                     close.append(ent)  # "Tehran" for "Iran" - or "France" for "Germany": trust it only with support
                     continue
             far.append(ent)
@@ -539,8 +538,8 @@ class ExtractiveAnswerer:
         names = [w for e in entities_in(text) for w in e.split()]
         if not names:
             return False
-        kv, *vs = self.vectors([kind, *names])
-        return max(_cos(kv, v) for v in vs) >= KIND_SIM
+        m = self.vectors([kind, *names])
+        return float((m[1:] @ m[0]).max()) >= KIND_SIM
 
     def _role_said(self, q: QuestionInfo, text: str) -> bool:
         """A question about a specific role (ambassador, reporter) needs that role in the answer."""
@@ -554,8 +553,8 @@ class ExtractiveAnswerer:
         cwords = [w for w in words(text) if PERSON_ROLE_RE.fullmatch(w)]
         if not cwords:
             return False
-        rv, *vs = self.vectors([m.group(1).lower(), *cwords])
-        return max(_cos(rv, v) for v in vs) >= ROLE_SIM
+        vs = self.vectors([m.group(1).lower(), *cwords])
+        return float((vs[1:] @ vs[0]).max()) >= ROLE_SIM
 
     def _soft_coverage(self, q: QuestionInfo, cands: list[Candidate]) -> None:
         """Credit question words that a sentence says in other words (Tehran ~ Iran, rockets ~ missiles)."""
@@ -576,13 +575,13 @@ class ExtractiveAnswerer:
             if not cwords:
                 continue
             vecs = self.vectors([qwords[t] for t in unmatched] + cwords)
-            qv, cv = vecs[: len(unmatched)], vecs[len(unmatched) :]
+            best = (vecs[: len(unmatched)] @ vecs[len(unmatched) :].T).max(axis=1)
             got = 0.0
             for t in q.terms:
                 if _has_term(t, c.terms):
                     got += q.weights[t] * idf[t]
                 elif t in qwords:
-                    sim = max(_cos(qv[unmatched.index(t)], v) for v in cv)
+                    sim = float(best[unmatched.index(t)])
                     low, high = (ENTITY_MATCH, 0.85) if t in name_terms else (SOFT_LOW, SOFT_HIGH)
                     soft = min(1.0, max(0.0, (sim - low) / (high - low)))
                     if _said_related(rel.get(t), c.terms):
@@ -596,9 +595,10 @@ class ExtractiveAnswerer:
 
     def score(self, q: QuestionInfo, cands: list[Candidate], query_vector: list[float]) -> None:
         _credit_surnames(q, cands)
-        vecs = self.vectors([c.text for c in cands])
-        for c, v in zip(cands, vecs, strict=True):
-            c.dense = _cos(query_vector, v)
+        qv = np.asarray(query_vector, dtype=np.float32)
+        dense = self.vectors([c.text for c in cands]) @ (qv / max(float(np.linalg.norm(qv)), 1e-12))
+        for c, d in zip(cands, dense, strict=True):
+            c.dense = float(d)
             c.coverage = self._coverage(q, c.terms)
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
