@@ -255,10 +255,8 @@ class Chatbot:
         self, question: str, standalone: str, raw: str, passages: list[Passage], name: str, error: str | None
     ) -> Answer:
         def similarity(claim: str, texts: list[str]) -> list[float]:
-            from rag.extractive import _cos
-
-            cv, *tv = self.extractive.vectors([claim, *texts])
-            return [_cos(cv, v) for v in tv]
+            m = self.extractive.vectors([claim, *texts])  # unit rows: products are cosines
+            return [float(x) for x in m[1:] @ m[0]]
 
         # A passage that reads as instructions to the assistant supports nothing it is made to say.
         steering = [n for n, p in enumerate(passages, start=1) if looks_like_instruction(p.text)]
