@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.chunking import chunk_text
+from rag.chunking import Chunk, chunk_text
 from rag.errors import InputError, RagError
 from rag.loaders import Document, expand_paths, load_file
 from rag.settings import Settings
@@ -18,6 +18,8 @@ from rag.store import Store
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (label, done, total)
+
+MAX_BATCH_DOCUMENTS = 256  # documents held for one batch (unchanged chunks and removals need no embedding)
 
 
 @dataclass
@@ -34,6 +36,19 @@ class IngestReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class _Plan:
+    """One document's pending write: its new chunks (to embed and store) and stale ones (to delete)."""
+
+    doc: Document
+    did: str
+    sha: str
+    known: bool
+    wanted: dict[str, Chunk]
+    new_ids: list[str]
+    stale: list[str]
 
 
 def chunk_id(source: str, start: int, text: str) -> str:
@@ -75,49 +90,71 @@ class Ingestor:
 
     def ingest_document(self, doc: Document, report: IngestReport) -> None:
         """Bring one document's chunks up to date: add new ones, delete stale ones, then record it."""
+        plan = self._plan(doc, report)
+        if plan is not None:
+            self._write([plan], report)
+
+    def _plan(self, doc: Document, report: IngestReport) -> _Plan | None:
+        """What ``doc`` needs written, or None when its record says it is up to date."""
         chunks_col = self.store.chunks(create=True)
-        docs_col = self.store.documents()
         did = doc_id(doc.source)
-        got = docs_col.get(ids=[did], include=["metadatas"])
+        sha = doc.sha256
+        got = self.store.documents().get(ids=[did], include=["metadatas"])
         known = got["metadatas"][0] if got["ids"] else None
-        if known and known.get("sha256") == doc.sha256 and known.get("chunker") == self._chunker_key():
+        if known and known.get("sha256") == sha and known.get("chunker") == self._chunker_key():
             report.unchanged += int(known.get("chunks", 0))
-            return
+            return None
         pieces = chunk_text(doc.text, self.settings.chunk_size, self.settings.chunk_overlap)
         wanted = {chunk_id(doc.source, c.start, c.text): c for c in pieces}
         existing = set(chunks_col.get(where={"source": doc.source}, include=[])["ids"])
         new_ids = [i for i in wanted if i not in existing]
         stale = sorted(existing - set(wanted))
-        if new_ids or stale:
+        return _Plan(doc, did, sha, known is not None, wanted, new_ids, stale)
+
+    def _write(self, plans: list[_Plan], report: IngestReport) -> None:
+        """Embed the new chunks of ``plans`` together, store them, delete stale ones, then record the documents."""
+        chunks_col = self.store.chunks(create=True)
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[Any] = []
+        for p in plans:
+            for i in p.new_ids:
+                c = p.wanted[i]
+                ids.append(i)
+                texts.append(c.text)
+                metas.append({"source": p.doc.source, "start": c.start, "end": c.end, "doc_sha256": p.sha})
+        stale = [i for p in plans for i in p.stale]
+        if ids or stale:
             self._begin_writing()
-        batch = self.store.max_batch()
-        for lo in range(0, len(new_ids), batch):
-            ids = new_ids[lo : lo + batch]
-            texts = [wanted[i].text for i in ids]
-            vectors = self.embeddings.embed_documents(texts)
-            metas: list[Any] = [
-                {"source": doc.source, "start": wanted[i].start, "end": wanted[i].end, "doc_sha256": doc.sha256}
-                for i in ids
-            ]
-            chunks_col.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
-        for lo in range(0, len(stale), batch):
-            chunks_col.delete(ids=stale[lo : lo + batch])
-        if known:
-            report.updated += len(new_ids)
-        else:
-            report.added += len(new_ids)
-        report.unchanged += len(wanted) - len(new_ids)
-        report.removed += len(stale)
-        # The document record is written last: it is the commit mark that makes a re-run skip this document.
-        docs_col.upsert(
-            ids=[did],
-            embeddings=[[1.0]],
-            documents=[doc.text],
-            metadatas=[
-                {"source": doc.source, "sha256": doc.sha256, "chunks": len(wanted), "chunker": self._chunker_key()}
-            ],
-        )
-        log.info("ingested %s: %d chunk(s) written, %d removed", doc.source, len(new_ids), len(stale))
+        # One call for the whole batch: the encoder groups texts of similar length across documents.
+        vectors = self.embeddings.embed_documents(texts) if texts else []
+        step = self.store.max_batch()
+        for lo in range(0, len(ids), step):
+            hi = lo + step
+            chunks_col.upsert(ids=ids[lo:hi], embeddings=vectors[lo:hi], documents=texts[lo:hi], metadatas=metas[lo:hi])
+        for lo in range(0, len(stale), step):
+            chunks_col.delete(ids=stale[lo : lo + step])
+        # The document records are written last: they are the commit marks that make a re-run skip a document.
+        docs_col = self.store.documents()
+        for lo in range(0, len(plans), step):
+            part = plans[lo : lo + step]
+            docs_col.upsert(
+                ids=[p.did for p in part],
+                embeddings=[[1.0]] * len(part),
+                documents=[p.doc.text for p in part],
+                metadatas=[
+                    {"source": p.doc.source, "sha256": p.sha, "chunks": len(p.wanted), "chunker": self._chunker_key()}
+                    for p in part
+                ],
+            )
+        for p in plans:
+            if p.known:
+                report.updated += len(p.new_ids)
+            else:
+                report.added += len(p.new_ids)
+            report.unchanged += len(p.wanted) - len(p.new_ids)
+            report.removed += len(p.stale)
+            log.info("ingested %s: %d chunk(s) written, %d removed", p.doc.source, len(p.new_ids), len(p.stale))
 
     def remove_source(self, source: str, report: IngestReport) -> None:
         chunks_col = self.store.chunks(create=True)
@@ -143,15 +180,31 @@ class Ingestor:
             interrupted = self.store.interrupted()
             if interrupted:
                 log.warning("the last ingest into %s was interrupted; completing it", self.settings.store_label())
+            # Documents wait in a batch until it holds ``ingest_batch`` new chunks: the encoder and Chroma work
+            # best on many chunks at once. Each document is recorded once the whole batch is stored.
+            batch: list[_Plan] = []
+            pending = 0
             for i, path in enumerate(files):
                 if self.progress:
                     self.progress(path.name, i, len(files))
                 try:
                     doc = load_file(path, max_bytes)
-                    report.documents += 1
-                    self.ingest_document(doc, report)
                 except InputError as exc:  # this file only; a store or configuration error stops the run
                     report.errors.append(str(exc))
+                    continue
+                report.documents += 1
+                if any(p.doc.source == doc.source for p in batch):  # the same file named twice: written once
+                    self._write(batch, report)
+                    batch, pending = [], 0
+                plan = self._plan(doc, report)
+                if plan is not None:
+                    batch.append(plan)
+                    pending += len(plan.new_ids)
+                if pending >= self.settings.ingest_batch or len(batch) >= MAX_BATCH_DOCUMENTS:
+                    self._write(batch, report)
+                    batch, pending = [], 0
+            if batch:
+                self._write(batch, report)
             if self.progress:
                 self.progress("", len(files), len(files))
             if prune:

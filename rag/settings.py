@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     lock_timeout: float = Field(
         default=600.0, ge=0, description="Seconds an ingest waits for another one writing to the same store."
     )
+    ingest_batch: int = Field(
+        default=256,
+        ge=1,
+        le=100_000,
+        description="New chunks an ingest embeds and writes together (across documents) before recording them.",
+    )
     ui_auth: str | None = Field(default=None, description="Basic auth for the web chat as user:password.")
     ui_examples: str = Field(
         default="Which newspaper broke the news?|What did Sean Savett say about the transfer?|"

@@ -214,3 +214,134 @@ def test_lexical_index_follows_reingest(store_settings, tmp_path: Path) -> None:
         assert new and new[0].lexical > 0 and "Brackenwhistle" in new[0].passage.text
         old = s.search("Quillfeather", 3)
         assert all(h.lexical == 0 and "Quillfeather" not in h.passage.text for h in old)
+
+
+# -- batches across documents -------------------------------------------------------------------------------------
+def _notes(folder: Path, n: int) -> list[Path]:
+    """``n`` notes of one to four paragraphs (a chunk each with ``_small_chunks``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        paras = [
+            f"Note {i}.{j}: the {w} committee met on day {i * 7 + j} and voted on the {w} plan."
+            for j, w in enumerate(("harbour", "library", "tram", "orchard")[: 1 + i % 4])
+        ]
+        path = folder / f"note-{i:02d}.txt"
+        path.write_text("\n\n".join(paras) + "\n")
+        paths.append(path)
+    return paths
+
+
+def _small_chunks(tmp_path: Path, batch: int = 256):  # noqa: ANN202
+    return make_settings(tmp_path / "store", chunk_size=120, chunk_overlap=20, ingest_batch=batch)
+
+
+class _Recorder:
+    """Wraps a Chroma collection and logs its writes as (kind, ids)."""
+
+    def __init__(self, col, kind: str, log: list) -> None:  # noqa: ANN001
+        self._col, self._kind, self._log = col, kind, log
+
+    def upsert(self, **kw) -> None:  # noqa: ANN003
+        self._log.append((self._kind, list(kw["ids"])))
+        self._col.upsert(**kw)
+
+    def delete(self, **kw) -> None:  # noqa: ANN003
+        self._log.append((self._kind + "-delete", list(kw["ids"])))
+        self._col.delete(**kw)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._col, name)
+
+
+def _recording_ingestor(settings, log: list):  # noqa: ANN001, ANN202
+    from rag.ingest import Ingestor
+
+    store = Store(settings)
+    ingestor = Ingestor(settings, store)
+    chunks, docs = store.chunks(create=True), store.documents()
+    store._chunks, store._docs = _Recorder(chunks, "chunks", log), _Recorder(docs, "records", log)
+    embed = ingestor.embeddings.embed_documents
+    calls: list[int] = []  # texts per encoder call
+
+    class Counting:
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            calls.append(len(texts))
+            return embed(texts)
+
+    ingestor.embeddings = Counting()
+    return ingestor, calls
+
+
+def test_chunks_of_several_documents_are_embedded_together_and_records_follow_them(tmp_path: Path) -> None:
+    from rag.chunking import chunk_text
+    from rag.ingest import chunk_id, doc_id
+
+    paths = _notes(tmp_path / "docs", 12)
+    s = _small_chunks(tmp_path, batch=7)
+    writes: list = []
+    ingestor, calls = _recording_ingestor(s, writes)
+    report = ingestor.run([tmp_path / "docs"])
+    want = {
+        chunk_id(str(p.resolve()), c.start, c.text): (str(p.resolve()), c.start, c.end, c.text)
+        for p in paths
+        for c in chunk_text(p.read_text(), s.chunk_size, s.chunk_overlap)
+    }
+    assert report.added == report.chunks == len(want) and not report.errors
+    assert max(calls) >= 7 and len(calls) < len(paths)  # several documents per encoder call
+    assert sum(calls) == len(want)
+
+    # Ids, texts and offsets are exactly those of the documents, each stored once.
+    got = {cid: (str(m["source"]), int(m["start"]), int(m["end"]), t) for cid, t, m in Store(s).iter_chunks()}
+    assert got == want
+    assert assert_offsets_exact(s) == len(want)
+
+    # A document's record is written only after every one of its chunks.
+    stored_at: dict[str, int] = {}
+    recorded_at: dict[str, int] = {}
+    for n, (kind, ids) in enumerate(writes):
+        for i in ids:
+            (stored_at if kind == "chunks" else recorded_at)[i] = n
+    assert set(recorded_at) == {doc_id(str(p.resolve())) for p in paths}
+    for cid, (source, *_rest) in want.items():
+        assert stored_at[cid] < recorded_at[doc_id(source)]
+
+    again = ingest_paths(s, [tmp_path / "docs"])
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, len(want))
+
+
+def test_a_batch_killed_before_its_records_is_completed_by_the_rerun(tmp_path: Path) -> None:
+    from rag.ingest import Ingestor
+
+    paths = _notes(tmp_path / "docs", 10)
+    s = _small_chunks(tmp_path, batch=6)
+    store = Store(s)
+    ingestor = Ingestor(s, store)
+
+    class DiesOnTheSecondBatch(_Recorder):
+        def upsert(self, **kw) -> None:  # noqa: ANN003
+            if self._log:  # the second batch: its chunks are stored, the process dies before its records
+                raise SystemExit("killed")
+            super().upsert(**kw)
+
+    store._docs = DiesOnTheSecondBatch(store.documents(), "records", [])
+    with pytest.raises(SystemExit):
+        ingestor.run([tmp_path / "docs"])
+    assert Store(s).interrupted()
+    recorded = len(Store(s).documents().get()["ids"])
+    assert 0 < recorded < len(paths)
+
+    report = ingest_paths(s, [tmp_path / "docs"])
+    assert report.added > 0 and report.unchanged > 0 and report.removed == 0
+    assert report.chunks == Store(s).count() == assert_offsets_exact(s)
+    assert len(Store(s).documents().get()["ids"]) == len(paths)
+    assert not Store(s).interrupted()
+
+
+def test_the_same_file_named_twice_is_written_once(tmp_path: Path) -> None:
+    paths = _notes(tmp_path / "docs", 3)
+    s = _small_chunks(tmp_path)
+    report = ingest_paths(s, [paths[1], tmp_path / "docs", paths[1]])
+    assert report.documents == 5 and not report.errors
+    assert report.chunks == Store(s).count() == assert_offsets_exact(s) == 6
+    assert report.added == report.chunks

@@ -201,6 +201,9 @@ def corpus_env(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
 # -- 1. crash-safe, idempotent ingest -----------------------------------------------------------------------------
 def test_sigkilled_ingest_resumes_to_the_exact_store(tmp_path: Path, corpus_env) -> None:  # noqa: ANN001
     store, env = corpus_env
+    # Batches of about four documents: every run passes many commit points, and the kills land inside batches
+    # (embedding, chunk upsert, the batch's records) as well as between them.
+    env = {**env, "RAG_INGEST_BATCH": "16"}
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, 300, seed=61)
     want = expected_chunks(paths)
