@@ -211,11 +211,25 @@ class Ingestor:
                 for source in self.known_sources():
                     if not Path(source).exists():
                         self.remove_source(source, report)
-            if self._writing or interrupted:
+            wrote = self._writing or interrupted
+            if wrote:
                 self.store.bump_revision(writing=False)  # the commit mark of the whole run
                 self._writing = False
         report.chunks = self.store.count()
+        if wrote:
+            self._save_lexical_index()
         return report
+
+    def _save_lexical_index(self) -> None:
+        """Build and save the lexical index of the new revision, so the first question after an ingest need not."""
+        if self.store.lexical_dir() is None:
+            return
+        from rag.lexical import LexicalCache
+
+        try:
+            LexicalCache(self.store).get()
+        except Exception as exc:  # noqa: BLE001 - the chunks are stored; the first question builds the index then
+            log.warning("the lexical index was not saved (%s); the first question will build it", exc)
 
     def _begin_writing(self) -> None:
         """Mark the collection as being written before the first chunk changes (cleared when the run completes)."""

@@ -38,6 +38,7 @@ class LexicalIndex:
     indptr: Any  # int64 term offsets
     vectors: Any = None  # float32 (chunks, dim): the chunks' embeddings, row-aligned with ids, for exact dense search
     format: int = FORMAT
+    model: str = ""  # the embedding model of the vectors
 
     def df(self, term: str) -> int:
         """How many chunks hold the (stemmed) term."""
@@ -107,12 +108,48 @@ def _read_chunks(store: Store, with_vectors: bool) -> tuple[list[str], list[list
     return ids, docs, (np.concatenate(vectors) if vectors else None)
 
 
-def build_index(store: Store, revision: str) -> LexicalIndex:
+def _vectors(store: Store, ids: list[str], previous: LexicalIndex) -> Any:
+    """The chunk vectors of ``ids``: those ``previous`` holds, the others read from the store (None if one is gone).
+
+    A chunk id names one text and the collection one model, so a vector kept for an id stays right.
+    """
+    import numpy as np
+
+    known = {cid: row for row, cid in enumerate(previous.ids)}
+    out = np.empty((len(ids), previous.vectors.shape[1]), dtype=np.float32)
+    missing: list[int] = []
+    for row, cid in enumerate(ids):
+        old = known.get(cid)
+        if old is None:
+            missing.append(row)
+        else:
+            out[row] = previous.vectors[old]
+    col = store.chunks()
+    for lo in range(0, len(missing), 5000):
+        rows = missing[lo : lo + 5000]
+        got = col.get(ids=[ids[r] for r in rows], include=["embeddings"])
+        found = dict(zip(got["ids"], got["embeddings"], strict=True))
+        if len(found) != len(rows):
+            return None  # deleted by another process since the texts were read
+        for r in rows:
+            out[r] = found[ids[r]]
+    return out
+
+
+def build_index(store: Store, revision: str, previous: LexicalIndex | None = None) -> LexicalIndex:
+    """The index of the store as it is now; vectors ``previous`` holds are reused instead of read again."""
     import bm25s
     import numpy as np
 
+    model = store.settings.embedding_model
+    usable = previous is not None and previous.vectors is not None and previous.ids and previous.model == model
+    base = previous if usable else None
     try:
-        ids, docs, vectors = _read_chunks(store, with_vectors=True)
+        ids, docs, vectors = _read_chunks(store, with_vectors=base is None)
+        if base is not None:
+            vectors = _vectors(store, ids, base)
+            if vectors is None:
+                raise RuntimeError("chunks changed while they were read")
     except Exception as exc:  # noqa: BLE001 - Chroma cannot always return vectors while another process writes
         log.info("chunk vectors unavailable (%s); dense search goes through Chroma for this revision", exc)
         ids, docs, vectors = _read_chunks(store, with_vectors=False)
@@ -131,6 +168,7 @@ def build_index(store: Store, revision: str) -> LexicalIndex:
         np.asarray(sc["indices"], dtype=np.int32),
         np.asarray(sc["indptr"], dtype=np.int64),
         vectors,
+        model=model,
     )
 
 
@@ -159,9 +197,12 @@ class LexicalCache:
         with self._lock:
             if self._index is not None and self._index.revision == revision:
                 return self._index
-            index = self._load(revision)
-            if index is None:
-                index = build_index(self.store, revision)
+            saved = self._load()
+            if saved is not None and saved.revision == revision:
+                index = saved
+            else:
+                # The index of an earlier revision still holds most chunk vectors: only new chunks' are read.
+                index = build_index(self.store, revision, self._index or saved)
                 self._save(index)
             self._index = index
             return index
@@ -170,7 +211,8 @@ class LexicalCache:
         folder = self.store.lexical_dir()
         return None if folder is None else folder / f"{self.store.settings.collection}.lexical.pkl"
 
-    def _load(self, revision: str) -> LexicalIndex | None:
+    def _load(self) -> LexicalIndex | None:
+        """The saved index, whatever its revision (None when absent, unreadable or of another format)."""
         path = self._path()
         if path is None or not path.exists():
             return None
@@ -180,7 +222,7 @@ class LexicalCache:
         except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt
             log.warning("lexical index cache unreadable (%s); rebuilding", exc)
             return None
-        if not isinstance(index, LexicalIndex) or getattr(index, "format", 0) != FORMAT or index.revision != revision:
+        if not isinstance(index, LexicalIndex) or getattr(index, "format", 0) != FORMAT:
             return None
         return index
 

@@ -345,3 +345,34 @@ def test_the_same_file_named_twice_is_written_once(tmp_path: Path) -> None:
     assert report.documents == 5 and not report.errors
     assert report.chunks == Store(s).count() == assert_offsets_exact(s) == 6
     assert report.added == report.chunks
+
+
+def test_ingest_saves_the_lexical_index_of_its_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from rag import lexical
+
+    paths = _notes(tmp_path / "docs", 6)
+    s = _small_chunks(tmp_path)
+    ingest_paths(s, [tmp_path / "docs"])
+    saved = lexical.LexicalCache(Store(s))._load()
+    assert saved is not None and saved.revision == Store(s).revision()
+    assert set(saved.ids) == {cid for cid, _, _ in Store(s).iter_chunks()}
+
+    paths[2].write_text("The tram depot closed for repairs.\n\nBuses replace the trams until March.\n")
+    assert ingest_paths(s, [tmp_path / "docs"]).updated > 0
+    store = Store(s)
+    saved = lexical.LexicalCache(store)._load()
+    assert saved is not None and saved.revision == store.revision()
+    # Built from the previous index's vectors plus the new chunks' ones: the same as an index built from scratch.
+    fresh = lexical.build_index(store, saved.revision)
+    assert saved.ids == fresh.ids and saved.vocab == fresh.vocab
+    for name in ("vectors", "data", "indices", "indptr"):
+        assert np.array_equal(getattr(saved, name), getattr(fresh, name)), name
+
+    def no_build(*_args: object) -> None:
+        raise AssertionError("the first question rebuilt the index")
+
+    monkeypatch.setattr(lexical, "build_index", no_build)
+    hits = searcher(s).search("Buses replace the trams", 3)
+    assert hits and "Buses replace the trams" in hits[0].passage.text
