@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (label, done, total)
 
 MAX_BATCH_DOCUMENTS = 256  # documents held for one batch (unchanged chunks and removals need no embedding)
+LOOKUP_DOCUMENTS = 64  # documents whose registry records and stored chunk ids are read with one call each
 
 
 @dataclass
@@ -90,26 +91,59 @@ class Ingestor:
 
     def ingest_document(self, doc: Document, report: IngestReport) -> None:
         """Bring one document's chunks up to date: add new ones, delete stale ones, then record it."""
-        plan = self._plan(doc, report)
-        if plan is not None:
-            self._write([plan], report)
+        plans = self._plan([doc], report)
+        if plans:
+            self._write(plans, report)
 
-    def _plan(self, doc: Document, report: IngestReport) -> _Plan | None:
-        """What ``doc`` needs written, or None when its record says it is up to date."""
+    def _plan(self, docs: list[Document], report: IngestReport) -> list[_Plan]:
+        """What each of ``docs`` (distinct sources) needs written; those whose record says up to date are left out.
+
+        One registry lookup and one chunk lookup for them all.
+        """
+        if not docs:
+            return []
         chunks_col = self.store.chunks(create=True)
-        did = doc_id(doc.source)
-        sha = doc.sha256
-        got = self.store.documents().get(ids=[did], include=["metadatas"])
-        known = got["metadatas"][0] if got["ids"] else None
-        if known and known.get("sha256") == sha and known.get("chunker") == self._chunker_key():
-            report.unchanged += int(known.get("chunks", 0))
-            return None
-        pieces = chunk_text(doc.text, self.settings.chunk_size, self.settings.chunk_overlap)
-        wanted = {chunk_id(doc.source, c.start, c.text): c for c in pieces}
-        existing = set(chunks_col.get(where={"source": doc.source}, include=[])["ids"])
-        new_ids = [i for i in wanted if i not in existing]
-        stale = sorted(existing - set(wanted))
-        return _Plan(doc, did, sha, known is not None, wanted, new_ids, stale)
+        key = self._chunker_key()
+        dids = [doc_id(d.source) for d in docs]
+        got = self.store.documents().get(ids=dids, include=["metadatas"])
+        records = dict(zip(got["ids"], got["metadatas"], strict=True))
+        todo = []
+        for doc, did in zip(docs, dids, strict=True):
+            sha = doc.sha256
+            known = records.get(did)
+            if known and known.get("sha256") == sha and known.get("chunker") == key:
+                report.unchanged += int(known.get("chunks", 0))
+            else:
+                todo.append((doc, did, sha, known is not None))
+        if not todo:
+            return []
+        sources = [doc.source for doc, *_ in todo]
+        where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
+        rows = chunks_col.get(where=where, include=["metadatas"])
+        existing: dict[str, set[str]] = {}
+        for cid, meta in zip(rows["ids"], rows["metadatas"], strict=True):
+            existing.setdefault(str(meta["source"]), set()).add(cid)
+        plans = []
+        for doc, did, sha, known in todo:
+            pieces = chunk_text(doc.text, self.settings.chunk_size, self.settings.chunk_overlap)
+            wanted = {chunk_id(doc.source, c.start, c.text): c for c in pieces}
+            have = existing.get(doc.source, set())
+            new_ids = [i for i in wanted if i not in have]
+            stale = sorted(have - set(wanted))
+            plans.append(_Plan(doc, did, sha, known, wanted, new_ids, stale))
+        return plans
+
+    def _add(self, plans: list[_Plan], batch: list[_Plan], report: IngestReport, flush: bool = False) -> list[_Plan]:
+        """Add ``plans`` to the batch, writing it whenever it is full (and at the end when ``flush``)."""
+        for plan in plans:
+            batch.append(plan)
+            if sum(len(p.new_ids) for p in batch) >= self.settings.ingest_batch or len(batch) >= MAX_BATCH_DOCUMENTS:
+                self._write(batch, report)
+                batch = []
+        if flush and batch:
+            self._write(batch, report)
+            batch = []
+        return batch
 
     def _write(self, plans: list[_Plan], report: IngestReport) -> None:
         """Embed the new chunks of ``plans`` together, store them, delete stale ones, then record the documents."""
@@ -180,10 +214,10 @@ class Ingestor:
             interrupted = self.store.interrupted()
             if interrupted:
                 log.warning("the last ingest into %s was interrupted; completing it", self.settings.store_label())
-            # Documents wait in a batch until it holds ``ingest_batch`` new chunks: the encoder and Chroma work
-            # best on many chunks at once. Each document is recorded once the whole batch is stored.
+            # Documents are looked up in groups, and wait in a batch until it holds ``ingest_batch`` new chunks: the
+            # encoder and Chroma work best on many chunks at once. Each is recorded once the whole batch is stored.
+            group: list[Document] = []
             batch: list[_Plan] = []
-            pending = 0
             for i, path in enumerate(files):
                 if self.progress:
                     self.progress(path.name, i, len(files))
@@ -193,18 +227,15 @@ class Ingestor:
                     report.errors.append(str(exc))
                     continue
                 report.documents += 1
-                if any(p.doc.source == doc.source for p in batch):  # the same file named twice: written once
-                    self._write(batch, report)
-                    batch, pending = [], 0
-                plan = self._plan(doc, report)
-                if plan is not None:
-                    batch.append(plan)
-                    pending += len(plan.new_ids)
-                if pending >= self.settings.ingest_batch or len(batch) >= MAX_BATCH_DOCUMENTS:
-                    self._write(batch, report)
-                    batch, pending = [], 0
-            if batch:
-                self._write(batch, report)
+                if any(d.source == doc.source for d in group) or any(p.doc.source == doc.source for p in batch):
+                    # The same file named twice: written once, then looked up again (and found up to date).
+                    batch = self._add(self._plan(group, report), batch, report, flush=True)
+                    group = []
+                group.append(doc)
+                if len(group) >= LOOKUP_DOCUMENTS:
+                    batch = self._add(self._plan(group, report), batch, report)
+                    group = []
+            self._add(self._plan(group, report), batch, report, flush=True)
             if self.progress:
                 self.progress("", len(files), len(files))
             if prune:

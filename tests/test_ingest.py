@@ -237,7 +237,7 @@ def _small_chunks(tmp_path: Path, batch: int = 256):  # noqa: ANN202
 
 
 class _Recorder:
-    """Wraps a Chroma collection and logs its writes as (kind, ids)."""
+    """Wraps a Chroma collection and logs its writes as (kind, ids), and its reads."""
 
     def __init__(self, col, kind: str, log: list) -> None:  # noqa: ANN001
         self._col, self._kind, self._log = col, kind, log
@@ -249,6 +249,10 @@ class _Recorder:
     def delete(self, **kw) -> None:  # noqa: ANN003
         self._log.append((self._kind + "-delete", list(kw["ids"])))
         self._col.delete(**kw)
+
+    def get(self, **kw):  # noqa: ANN003, ANN201
+        self._log.append((self._kind + ("-lookup" if "where" in kw or self._kind == "records" else "-get"), []))
+        return self._col.get(**kw)
 
     def __getattr__(self, name: str):  # noqa: ANN204
         return getattr(self._col, name)
@@ -290,6 +294,7 @@ def test_chunks_of_several_documents_are_embedded_together_and_records_follow_th
     assert report.added == report.chunks == len(want) and not report.errors
     assert max(calls) >= 7 and len(calls) < len(paths)  # several documents per encoder call
     assert sum(calls) == len(want)
+    assert [kind for kind, _ in writes if kind.endswith("-lookup")] == ["records-lookup", "chunks-lookup"]
 
     # Ids, texts and offsets are exactly those of the documents, each stored once.
     got = {cid: (str(m["source"]), int(m["start"]), int(m["end"]), t) for cid, t, m in Store(s).iter_chunks()}
@@ -301,7 +306,8 @@ def test_chunks_of_several_documents_are_embedded_together_and_records_follow_th
     recorded_at: dict[str, int] = {}
     for n, (kind, ids) in enumerate(writes):
         for i in ids:
-            (stored_at if kind == "chunks" else recorded_at)[i] = n
+            if kind in ("chunks", "records"):
+                (stored_at if kind == "chunks" else recorded_at)[i] = n
     assert set(recorded_at) == {doc_id(str(p.resolve())) for p in paths}
     for cid, (source, *_rest) in want.items():
         assert stored_at[cid] < recorded_at[doc_id(source)]
@@ -320,8 +326,8 @@ def test_a_batch_killed_before_its_records_is_completed_by_the_rerun(tmp_path: P
 
     class DiesOnTheSecondBatch(_Recorder):
         def upsert(self, **kw) -> None:  # noqa: ANN003
-            if self._log:  # the second batch: its chunks are stored, the process dies before its records
-                raise SystemExit("killed")
+            if any(kind == "records" for kind, _ in self._log):  # the second batch: its chunks are stored,
+                raise SystemExit("killed")  # the process dies before its records
             super().upsert(**kw)
 
     store._docs = DiesOnTheSecondBatch(store.documents(), "records", [])
