@@ -29,7 +29,7 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import IRREGULAR, STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import related
+from rag.thesaurus import related_stems
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -139,24 +139,22 @@ def _has_term(term: str, terms: set[str]) -> bool:
     return len(term) >= 5 and any(len(t) > len(term) + 2 and t.endswith(term) for t in terms)
 
 
-def _related(word: str) -> list[tuple[str, ...]]:
-    """Stemmed forms of the words related to ``word``: one stem, or the stems of a name in several words."""
-    out = []
-    for phrase in related(word):
-        parts = tuple(tokens(phrase))
-        if parts and len(parts) == len(phrase.split()):
-            out.append(parts)
-    return out
-
-
 @functools.lru_cache(maxsize=2048)
-def related_terms(text: str) -> dict[str, list[tuple[str, ...]]]:
+def related_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """For each content word of a question: what it may be said as (its stem → related stems)."""
-    return {stem(w): _related(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    return {stem(w): related_stems(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
 
 
-def _said_related(options: list[tuple[str, ...]] | None, terms: set[str]) -> bool:
-    return bool(options) and any(all(p in terms for p in parts) for parts in options or [])
+def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str]) -> bool:
+    return any(all(p in terms for p in parts) for parts in options or ())
+
+
+def takes_stance(q: QuestionInfo, text: str) -> bool:
+    """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
+    rel = related_terms(q.text)
+    stances = [stem(w) for w in words(q.text) if STANCE.fullmatch(w)]
+    said = {stem(w) for w in words(text) if STANCE.fullmatch(w)}
+    return any(t in said or _said_related(rel.get(t), said) for t in stances)
 
 
 def _counted(q: QuestionInfo) -> str | None:
@@ -495,7 +493,7 @@ class ExtractiveAnswerer:
                 continue
             if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
                 continue
-            if len(ent_terms) == 1 and _said_related(_related(ent.lower()), name_terms):  # "Tehran": "Iran"
+            if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
             if names:
                 m = self.vectors([ent, *names])
@@ -628,7 +626,7 @@ class ExtractiveAnswerer:
                 c.score += KIND_BONUS
             if counted and _counts(counted, c.text):
                 c.score += COUNT_BONUS
-            if q.slot == "yesno" and self._takes_stance(q, c):
+            if q.slot == "yesno" and takes_stance(q, c.text):
                 c.score += STANCE_BONUS
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
             if causal:
@@ -638,13 +636,6 @@ class ExtractiveAnswerer:
                     c.score *= 0.5
                 elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
                     c.score += 0.25
-
-    def _takes_stance(self, q: QuestionInfo, c: Candidate) -> bool:
-        """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
-        rel = related_terms(q.text)
-        stances = [stem(w) for w in words(q.text) if STANCE.fullmatch(w)]
-        said = {stem(w) for w in words(c.text) if STANCE.fullmatch(w)}
-        return any(t in said or _said_related(rel.get(t), said) for t in stances)
 
     # -- answer -----------------------------------------------------------------------------------------------
     def answer(

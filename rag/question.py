@@ -396,24 +396,20 @@ def has_slot(
     question_words: list[str] | None = None,
 ) -> bool:
     """Does the sentence hold the kind of fact the question asks for?"""
-    if slot == "percent":
-        return bool(PERCENT_RE.search(sentence))
-    if slot == "model":
-        return bool(MODEL_NAME.search(sentence))
-    if slot == "frequency":
-        return bool(FREQUENCY_RE.search(sentence))
-    if slot == "address":
-        return bool(ADDRESS_RE.search(sentence))
     if slot == "measure" and unit:
         return bool(re.search(rf"\d[\d,.]*\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
-    if slot == "money":
-        return bool(MONEY_RE.search(sentence))
-    if slot == "measure":
-        return bool(MEASURE_RE.search(sentence))
-    if slot == "quantity":
-        return bool(QUANTITY_RE.search(sentence))
-    if slot == "time":
-        return bool(TIME_RE.search(sentence))
+    pattern = {
+        "percent": PERCENT_RE,
+        "model": MODEL_NAME,
+        "frequency": FREQUENCY_RE,
+        "address": ADDRESS_RE,
+        "money": MONEY_RE,
+        "measure": MEASURE_RE,
+        "quantity": QUANTITY_RE,
+        "time": TIME_RE,
+    }.get(slot)
+    if pattern is not None:
+        return bool(pattern.search(sentence))
     if slot == "place":
         asked = [w.lower()[:5] for w in question_words or []]
         for m in re.finditer(

@@ -13,7 +13,7 @@ import numpy as np
 from rag.errors import RagError, StoreError
 from rag.lexical import LexicalCache
 from rag.store import Store
-from rag.text import STOPWORDS, stem, tokens, words
+from rag.text import STOPWORDS, stem, words
 from rag.types import Passage
 
 if TYPE_CHECKING:
@@ -125,16 +125,13 @@ def expand_query(query: str, df: Callable[[str], int]) -> str:
     "Did Tehran admit to sending the rockets?" also looks for "Iran", "deny" and "missile". Words the chunks
     already use are not expanded: they can be matched as asked.
     """
-    from rag.thesaurus import related
+    from rag.thesaurus import related_phrases
 
     extra: list[str] = []
     for w in dict.fromkeys(words(query)):
         if w in STOPWORDS or len(w) < 3 or w.isdigit() or df(stem(w)) > 0:
             continue
-        for phrase in sorted(related(w)):
-            parts = tokens(phrase)
-            if parts and len(parts) == len(phrase.split()) and all(df(t) > 0 for t in parts):
-                extra.append(phrase)
+        extra += [phrase for phrase, parts in related_phrases(w) if all(df(t) > 0 for t in parts)]
     return query if not extra else query + " " + " ".join(dict.fromkeys(extra))
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import os
-import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+from rag.text import tokens
 
 POS = ("noun", "verb", "adj")
 SENSES = {"noun": 2, "verb": 2, "adj": 1}  # the most frequent senses; rarer ones link too far ("paper" as essay)
@@ -151,20 +152,34 @@ def _lemma(word: str) -> str:
     return word.replace("_", " ")
 
 
-_lock = threading.Lock()
-_instance: list[Thesaurus | None] = []
-
-
+@cache
 def thesaurus() -> Thesaurus | None:
     """The shared thesaurus, or None when the WordNet files are not installed (or RAG_THESAURUS=0)."""
-    with _lock:
-        if not _instance:
-            folder = _folder() if os.environ.get("RAG_THESAURUS", "1") != "0" else None
-            _instance.append(Thesaurus(folder) if folder else None)
-        return _instance[0]
+    folder = _folder() if os.environ.get("RAG_THESAURUS", "1") != "0" else None
+    return Thesaurus(folder) if folder else None
 
 
 @lru_cache(maxsize=20000)
 def related(word: str) -> frozenset[str]:
     t = thesaurus()
     return t.related(word) if t else frozenset()
+
+
+@lru_cache(maxsize=20000)
+def related_phrases(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The related words with their stems as the index spells them ("north korea", ("north", "korea")).
+
+    Phrases with a small word in them ("rest of the world") are left out: every word must be matchable.
+    """
+    out = []
+    for phrase in sorted(related(word)):
+        parts = tuple(tokens(phrase))
+        if parts and len(parts) == len(phrase.split()):
+            out.append((phrase, parts))
+    return tuple(out)
+
+
+@lru_cache(maxsize=20000)
+def related_stems(word: str) -> tuple[tuple[str, ...], ...]:
+    """Just the stems of :func:`related_phrases`: one stem, or the stems of a name in several words."""
+    return tuple(parts for _, parts in related_phrases(word))

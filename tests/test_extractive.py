@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.extractive import ExtractiveAnswerer, _counts, candidates, is_prose
+from rag.extractive import _counts, candidates, is_prose, takes_stance
 from rag.question import analyse
 from rag.text import sentence_spans
 from tests.conftest import SEED
@@ -39,10 +39,9 @@ def test_a_yes_no_question_is_answered_by_the_sentence_taking_a_stance() -> None
         "The G7 warned of serious consequences if Iran sends missiles to Russia."
     )
     hits = [Hit(Passage("p1", "a.txt", 0, len(text), text), 0.5, 1.0)]
-    answerer = ExtractiveAnswerer(encode=lambda texts: [[1.0, 0.0] for _ in texts], idf=lambda t: 1.0)
     denial, warning = candidates(hits)
     q = analyse("Did Tehran admit to sending the rockets?")
     assert q.slot == "yesno"
-    assert answerer._takes_stance(q, denial)  # "denied" answers "admit"
-    assert not answerer._takes_stance(q, warning)
-    assert not answerer._takes_stance(analyse("Did Iran send missiles?"), denial)  # no stance asked about
+    assert takes_stance(q, denial.text)  # "denied" answers "admit"
+    assert not takes_stance(q, warning.text)
+    assert not takes_stance(analyse("Did Iran send missiles?"), denial.text)  # no stance asked about
