@@ -173,14 +173,18 @@ def _counts(noun: str, text: str) -> bool:
     return False
 
 
-CODE = re.compile(r"[=<>{}\[\]|\\]|``|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|def |class |import |from \w+ import)")
+CODE = re.compile(r"[=<>{}\[\]|\\]|``|`\w[^`]*`|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|def |class |import |from \w+ import)")
+
+
+# A line that stops on one of these was cut short: "set *reverse* to" has lost its value.
+DANGLING = re.compile(r"\b(?:to|the|a|an|of|and|or|with|for|by|from|at|as|is|are|was|were|than)\s*$", re.IGNORECASE)
 
 
 def is_prose(text: str) -> bool:
     """A sentence in words, not a line of code, a table row or markup ("'Set-Cookie: fig=newton'")."""
     # An address or an HTML tag inside a sentence is content (shown as text), not a sign of code.
     text = re.sub(r"\b(?:https?://|www\.)\S+|<[a-zA-Z/][^<>]{0,200}>", "link", text)
-    if CODE.search(text):
+    if CODE.search(text) or DANGLING.search(text):
         return False
     chars = [ch for ch in text if not ch.isspace()]
     return bool(chars) and sum(ch.isalnum() for ch in chars) / len(chars) >= 0.75

@@ -9,6 +9,7 @@ import pickle
 import threading
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from rag.store import Store
@@ -73,6 +74,52 @@ class LexicalIndex:
         top = np.argpartition(-sims, k - 1)[:k]
         return sorted(((int(i), float(sims[i])) for i in top), key=lambda x: (-x[1], x[0]))
 
+    def rescore(self, query: str, rows: list[int], basis: list[int] | None = None) -> list[float]:
+        """BM25 of the given chunks with each term's IDF taken over the ``basis`` chunks (default: ``rows``).
+
+        Among many unrelated documents the article's own topic words turn rare and outweigh the word that tells its
+        passages apart ("missiles" over "denied"); weighed within the chunks closest to the question, the telling
+        word counts again. When the basis is every chunk, this is the plain score.
+        """
+        df = self.pool_df(rows if basis is None else basis)
+        n = len(set(rows if basis is None else basis))
+        out: dict[int, float] = dict.fromkeys(rows, 0.0)
+        import numpy as np
+
+        pool = np.asarray(sorted(out), dtype=np.int64)
+        for term in tokens(query):
+            t = self.vocab.get(term)
+            if t is None or not len(pool):
+                continue
+            lo, hi = self.indptr[t], self.indptr[t + 1]
+            posting = self.indices[lo:hi]
+            at = np.searchsorted(pool, posting)
+            at[at == len(pool)] = 0
+            hit = pool[at] == posting
+            if not hit.any():
+                continue
+            weight = _lucene_idf(n, df(term)) / _lucene_idf(len(self.ids), self.df(term))
+            for row, score in zip(posting[hit].tolist(), self.data[lo:hi][hit].tolist(), strict=True):
+                out[row] += score * weight
+        return [out[r] for r in rows]
+
+    def pool_df(self, rows: list[int]) -> Callable[[str], int]:
+        """How many of the given chunks hold a (stemmed) term: ``df`` within a set of candidates."""
+        import numpy as np
+
+        pool = np.asarray(sorted(set(rows)), dtype=np.int64)
+
+        def df(term: str) -> int:
+            t = self.vocab.get(term)
+            if t is None or not len(pool):
+                return 0
+            posting = self.indices[self.indptr[t] : self.indptr[t + 1]]
+            at = np.searchsorted(pool, posting)
+            at[at == len(pool)] = 0
+            return int((pool[at] == posting).sum())
+
+        return df
+
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row, score) of the best ``k`` chunks with a positive score."""
         if not self.ids or not any(t in self.vocab for t in tokens(query)):
@@ -84,6 +131,11 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda x: (-x[1], x[0]))
         return [(i, s) for i, s in ranked if s > 0]
+
+
+def _lucene_idf(n: int, df: int) -> float:
+    """The IDF bm25s's Lucene variant bakes into the index's scores."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _read_chunks(store: Store, with_vectors: bool) -> tuple[list[str], list[list[str]], Any]:

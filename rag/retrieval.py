@@ -68,11 +68,13 @@ class HybridSearcher:
         vec = query_vector if query_vector is not None else self.embeddings.embed_query(query)
         rows: dict[str, dict[str, Any]] = {}
         fused: dict[str, float] = {}
+        dense: list[tuple[int, float]] = []
         index = self.lexical.get()
         if index.vectors is not None and len(index.ids):
             # Exact cosine over the cached vectors: Chroma's HNSW missed a small article among many unrelated
             # documents (recall@30 0.63 at 20k chunks), and a matrix product is a few ms at 100k chunks.
-            for rank, (row, sim) in enumerate(index.nearest(vec, depth)):
+            dense = index.nearest(vec, depth)
+            for rank, (row, sim) in enumerate(dense):
                 cid = index.ids[row]
                 rows[cid] = {"text": None, "meta": None, "dense": sim, "lexical": 0.0}
                 fused[cid] = 1.0 / (RRF_K + rank + 1)
@@ -85,7 +87,15 @@ class HybridSearcher:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         top_dense = max((r["dense"] for r in rows.values()), default=0.0)
         exact = index.vectors is not None and len(index.ids)
-        for rank, (row, score) in enumerate(index.search(expand_query(query, index.df), depth)):
+        lexical_query = expand_query(query, index.df)
+        ranked = index.search(lexical_query, depth)
+        if exact and ranked:
+            # Rank the candidates of both lists by BM25 weighed within them (see LexicalIndex.rescore).
+            pool = list(dict.fromkeys([row for row, _ in dense] + [row for row, _ in ranked]))
+            local = index.rescore(lexical_query, pool)
+            ranked = sorted(((r, s) for r, s in zip(pool, local, strict=True) if s > 0), key=lambda x: (-x[1], x[0]))
+            ranked = ranked[:depth]
+        for rank, (row, score) in enumerate(ranked):
             cid = index.ids[row]
             if cid not in rows and exact:
                 # Found by BM25 alone: a chunk that shares a word but is far in meaning from the best dense matches

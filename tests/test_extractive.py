@@ -20,6 +20,10 @@ def test_code_and_markup_are_not_quoted_as_answers() -> None:
     assert not is_prose(">>> sorted(values, reverse=True)")
     assert not is_prose("``zero_Celsius`` zero of Celsius scale in Kelvin")
     assert not is_prose("| 3 | 4.5 | 0.2 |")
+    assert not is_prose("The :class:`Result` object is where the query gets created.")
+    assert not is_prose("When `reverse` is `True` the values are yielded in reverse order.")
+    assert not is_prose("If the iterables are sorted in descending order, set reverse to")
+    assert is_prose("Iran reportedly shifts ballistic missiles to Russia, according to reports")
     assert is_prose("The ministry published the report at https://example.org/report?id=7 on Tuesday.")
     assert is_prose("The gallery caption reads <img src=x onerror=alert(1)> in the museum catalogue.")
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rag.embeddings import get_embeddings
 from rag.ingest import ingest_paths
+from rag.lexical import LexicalIndex
 from rag.retrieval import HybridSearcher
 from rag.store import Store
 from rag.text import tokens
@@ -52,3 +55,40 @@ def test_words_no_chunk_uses_are_looked_for_in_related_words() -> None:
     assert all(t in vocabulary for w in added for t in tokens(w))  # only words some chunk uses
     # A word the chunks use is matched as asked, not widened.
     assert expand_query("Did Iran send missiles?", lambda t: 1 if t in vocabulary else 0) == "Did Iran send missiles?"
+
+
+def small_index(texts: list[str]) -> LexicalIndex:
+    import bm25s
+    import numpy as np
+
+    bm25 = bm25s.BM25()
+    bm25.index([tokens(t) for t in texts], show_progress=False)
+    sc = bm25.scores
+    return LexicalIndex(
+        "r",
+        [f"c{i}" for i in range(len(texts))],
+        dict(bm25.vocab_dict),
+        np.asarray(sc["data"], dtype=np.float32),
+        np.asarray(sc["indices"], dtype=np.int32),
+        np.asarray(sc["indptr"], dtype=np.int64),
+    )
+
+
+def test_bm25_within_the_candidates_weighs_the_telling_word() -> None:
+    article = [
+        "Missiles were delivered to Russia; the missiles arrived by sea.",
+        "The mission denied the transfer of weapons.",
+        "Ballistic missiles were shown to a Russian official.",
+        "Russia fired the missiles at Ukrainian cities.",
+    ]
+    unrelated = [f"Access denied: user {i} may not open the file." for i in range(20)]
+    index = small_index(article + unrelated)
+    question = "Who denied the missiles?"
+    # Over the whole store "missiles" is rare and "denied" common: the chunk that says "missiles" twice wins.
+    assert index.search(question, 1)[0][0] == 0
+    # Weighed within the article's chunks, "denied" tells them apart.
+    local = index.rescore(question, [0, 1, 2, 3])
+    assert max(range(4), key=lambda i: local[i]) == 1
+    # Over every chunk, the rescored BM25 is the plain one.
+    every = list(range(len(article + unrelated)))
+    assert index.rescore(question, every) == pytest.approx(index.scores(question).tolist(), rel=1e-5)
