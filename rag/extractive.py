@@ -244,6 +244,23 @@ def _asked_kind(question: str) -> str | None:
     return word
 
 
+def _names_a(kind: str, text: str) -> bool:
+    """Whether a name stands before the noun with only modifiers between: "the Ababil close-range missile systems"."""
+    ws = re.findall(r"[\w'’-]+", text)
+    want = stem(kind.lower())
+    for i, w in enumerate(ws):
+        if stem(w.lower()) != want:
+            continue
+        for j in range(i - 1, max(-1, i - 6), -1):
+            prev = ws[j]
+            if prev[:1].isupper() and j > 0:
+                return True
+            low = prev.lower()
+            if low in STOPWORDS or low in IRREGULAR or (low.endswith("ed") and len(low) > 4):
+                break
+    return False
+
+
 def _pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent word pairs (stemmed) that carry at least one content word."""
     ws = [stem(w) for w in words(text)]
@@ -426,7 +443,7 @@ class ExtractiveAnswerer:
             return {}
         m = self.vectors([kind, *every])
         close = {w for w, sim in zip(every, m[1:] @ m[0], strict=True) if sim >= KIND_SIM}
-        return {cid: any(w in close for w in ws) for cid, ws in names.items()}
+        return {id(c): any(w in close for w in names[id(c)]) or _names_a(kind, c.text) for c in cands}
 
     def _not_said_otherwise(
         self, q: QuestionInfo, terms: list[str], cand: Candidate, threshold: float = SOFT_SAID

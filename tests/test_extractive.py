@@ -49,3 +49,23 @@ def test_a_yes_no_question_is_answered_by_the_sentence_taking_a_stance() -> None
     assert takes_stance(q, denial.text)  # "denied" answers "admit"
     assert not takes_stance(q, warning.text)
     assert not takes_stance(analyse("Did Iran send missiles?"), denial.text)  # no stance asked about
+
+
+def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
+    from rag.embeddings import get_embeddings
+    from rag.extractive import ExtractiveAnswerer, _asked_kind
+    from rag.retrieval import Hit
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    text = (
+        "The minister visited Iran to view the Ababil close-range ballistic missile systems. "
+        "This visit marked the first public display of ballistic missiles to a senior official. "
+        "Russia also bought missile systems from abroad."
+    )
+    named, display, unnamed = candidates([Hit(Passage("p1", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    kind = _asked_kind("Which missile systems was the minister there to see?")
+    assert kind == "systems"
+    answerer = ExtractiveAnswerer(encode=get_embeddings(Settings().embedding_model).embed_documents, idf=lambda t: 1.0)
+    match = answerer._kind_matches(kind, [named, display, unnamed])
+    assert match[id(named)] and not match[id(display)] and not match[id(unnamed)]
