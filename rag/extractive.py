@@ -173,7 +173,9 @@ def _counts(noun: str, text: str) -> bool:
     return False
 
 
-CODE = re.compile(r"[=<>{}\[\]|\\]|``|`\w[^`]*`|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|def |class |import |from \w+ import)")
+CODE = re.compile(
+    r"[=<>{}\[\]|\\]|``|`\w[^`]*`|::|\w\(|\w_\w|\w\.\w+\(|^\s*(?:>>>|\$|#|def |class |import |from \w+ import)"
+)
 
 
 # A line that stops on one of these was cut short: "set *reverse* to" has lost its value.
@@ -248,8 +250,10 @@ def _names_a(kind: str, text: str) -> bool:
     """Whether a name stands before the noun with only modifiers between: "the Ababil close-range missile systems"."""
     ws = re.findall(r"[\w'’-]+", text)
     want = stem(kind.lower())
+    if not want:
+        return False
     for i, w in enumerate(ws):
-        if stem(w.lower()) != want:
+        if w[:1].isupper() or not _has_term(want, {stem(w.lower())}):  # "Contact Group" is a name, not a group
             continue
         for j in range(i - 1, max(-1, i - 6), -1):
             prev = ws[j]
@@ -723,11 +727,18 @@ class ExtractiveAnswerer:
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
             fitting = [c for c in ranked if c.slot and c.score >= margin * best.score]
             counted = _counted(q)
-            # A figure that counts exactly what was asked ("7.1 fewer migraine days") may say the rest in other words.
+            kind = _asked_kind(q.text) or ""
+            # A figure that counts exactly what was asked ("7.1 fewer migraine days"), or a name of exactly the kind
+            # asked ("which local teacher": "Harriet Cole, a Riverton schoolteacher") may say the rest in other words.
             on_focus = [
                 c
                 for c in fitting
-                if not self._off_focus(q, c, cands, COUNTED_LIMIT if counted and _counts(counted, c.text) else 0.5)
+                if not self._off_focus(
+                    q,
+                    c,
+                    cands,
+                    COUNTED_LIMIT if (counted and _counts(counted, c.text)) or _names_a(kind, c.text) else 0.5,
+                )
             ]
             if not on_focus:
                 why = (

@@ -8,8 +8,8 @@ import os
 import pickle
 import threading
 import time
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rag.store import Store
