@@ -75,7 +75,7 @@ class Chatbot:
         t0 = time.perf_counter()
         question = self.check_question(question)
         standalone, context = self.condense(question, history or [])
-        hits = self.searcher.search(standalone, self.settings.top_k)
+        hits = self.searcher.search(search_text(standalone), self.settings.top_k)
         info = analyse(focus_of(standalone), context)
         if standalone != question and history:
             info.previous = previous_sentences(history)
@@ -107,7 +107,9 @@ class Chatbot:
 
             self._chain = (
                 RunnableLambda(self._condense_step)
-                | RunnablePassthrough.assign(documents=itemgetter("standalone_question") | self.retriever)
+                | RunnablePassthrough.assign(
+                    documents=itemgetter("standalone_question") | RunnableLambda(search_text) | self.retriever
+                )
                 | RunnableLambda(self._answer_step)
             )
         return self._chain
@@ -322,7 +324,7 @@ class Chatbot:
                 ),
                 d.metadata["dense"],
                 d.metadata["lexical"],
-                self.embeddings.embed_query(inputs["standalone_question"]),
+                self.embeddings.embed_query(search_text(inputs["standalone_question"])),
             )
             for d in inputs["documents"]
         ]
@@ -347,6 +349,14 @@ def borrow_terms(info: QuestionInfo, question: str) -> None:
     for t in info.terms:
         if t not in own and info.weights.get(t, 0) >= 1.0:
             info.weights[t] = BORROWED_WEIGHT
+
+
+def search_text(standalone: str) -> str:
+    """What retrieval looks for: the question and the one it follows up on, without the words joining them."""
+    if FOLLOWING_UP not in standalone:
+        return standalone
+    focus, _, before = standalone.partition(FOLLOWING_UP)
+    return f"{focus.strip()}? {before.removesuffix(')').strip()}"
 
 
 def focus_of(standalone: str) -> str:

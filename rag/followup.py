@@ -112,11 +112,11 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         person = _person(_clean_answer(older_a)) or _person(older_q)
     subject = _subject(prev_q, prev_a)
     if person and PERSON_PRONOUNS.search(q):
-        q = (
-            re.sub(r"\b(his|her)\b", f"{person}'s", q, count=1, flags=re.I)
-            if re.search(r"\b(his|her)\s+\w", q, re.I)
-            else PERSON_PRONOUNS.sub(person, q, count=1)
-        )
+        # The first mention is named: "What did he say his country needs?" → "What did Zelensky say his country…"
+        first = PERSON_PRONOUNS.search(q)
+        if first:
+            possessive = re.match(r"(his|her)\s+\w", q[first.start() :], re.I)
+            q = q[: first.start()] + (f"{person}'s" if possessive else person) + q[first.end() :]
         replaced = True
     elif subject and GROUP_PRONOUNS.search(q):
         q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
@@ -144,7 +144,12 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     ]
     context = list(dict.fromkeys(context))[:12]
     if not replaced or SHORT.match(question):
-        standalone = f"{q.rstrip('?').strip()}{FOLLOWING_UP}{prev_q.strip()})"
+        # The question followed up on, itself made standalone: "Why?" after "What did he say his country needs?"
+        earlier = [
+            {"role": role, "content": text} for pq, pa in pairs[:-1] for role, text in (("user", pq), ("assistant", pa))
+        ]
+        prev = condense(prev_q, earlier)[0].split(FOLLOWING_UP)[0].strip() if earlier else prev_q.strip()
+        standalone = f"{q.rstrip('?').strip()}{FOLLOWING_UP}{prev})"
     else:
         standalone = q
     return standalone, context

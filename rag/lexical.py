@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 REVISION_TTL_S = 1.0
 
 
-FORMAT = 3  # bumped when the persisted layout changes; older files are rebuilt
+FORMAT = 5  # bumped when the persisted layout changes; older files are rebuilt
 
 
 @dataclass
@@ -40,6 +40,28 @@ class LexicalIndex:
     vectors: Any = None  # float32 (chunks, dim): the chunks' embeddings, row-aligned with ids, for exact dense search
     format: int = FORMAT
     model: str = ""  # the embedding model of the vectors
+    sources: Any = None  # int32 per chunk: its document's position in ``source_names``
+    lengths: Any = None  # int32 per chunk: how many tokens BM25 counted
+    source_names: list[str] | None = None
+
+    def rows_of(self, source: str) -> Any:
+        """The rows of one document's chunks (an empty array when the index does not know it)."""
+        import numpy as np
+
+        by = self.__dict__.get("_by_source")
+        if by is None:
+            order = np.argsort(self.sources, kind="stable")
+            cuts = np.flatnonzero(np.diff(self.sources[order])) + 1
+            by = {
+                self.source_names[int(self.sources[part[0]])]: np.sort(part)
+                for part in np.split(order, cuts)
+                if len(part)
+            }
+            self.__dict__["_by_source"] = by
+        return by.get(source, np.zeros(0, dtype=np.int64))
+
+    def source_of(self, row: int) -> str:
+        return self.source_names[int(self.sources[row])]
 
     def df(self, term: str) -> int:
         """How many chunks hold the (stemmed) term."""
@@ -74,33 +96,44 @@ class LexicalIndex:
         top = np.argpartition(-sims, k - 1)[:k]
         return sorted(((int(i), float(sims[i])) for i in top), key=lambda x: (-x[1], x[0]))
 
-    def rescore(self, query: str, rows: list[int], basis: list[int] | None = None) -> list[float]:
-        """BM25 of the given chunks with each term's IDF taken over the ``basis`` chunks (default: ``rows``).
+    def rescore(self, query: str, rows: list[int], alone: bool = False) -> list[float]:
+        """BM25 of the given chunks with each term's IDF taken over those chunks.
 
         Among many unrelated documents the article's own topic words turn rare and outweigh the word that tells its
-        passages apart ("missiles" over "denied"); weighed within the chunks closest to the question, the telling
-        word counts again. When the basis is every chunk, this is the plain score.
+        passages apart ("missiles" over "denied"); weighed within the candidates, the telling word counts again.
+        With ``alone`` the chunks' lengths are also weighed against their own mean: the score they would have in a
+        store holding only them (one document's chunks, ranked as if it were alone). Over every chunk, this is the
+        plain score.
         """
-        df = self.pool_df(rows if basis is None else basis)
-        n = len(set(rows if basis is None else basis))
-        out: dict[int, float] = dict.fromkeys(rows, 0.0)
         import numpy as np
 
+        out: dict[int, float] = dict.fromkeys(rows, 0.0)
         pool = np.asarray(sorted(out), dtype=np.int64)
+        n = len(pool)
+        df = self.pool_df(pool.tolist())
+        lengths = self.lengths if alone and self.lengths is not None and n else None
+        if lengths is not None:
+            mean_all, mean_here = float(lengths.mean()), float(lengths[pool].mean())
         for term in tokens(query):
             t = self.vocab.get(term)
-            if t is None or not len(pool):
+            if t is None or not n:
                 continue
             lo, hi = self.indptr[t], self.indptr[t + 1]
             posting = self.indices[lo:hi]
             at = np.searchsorted(pool, posting)
-            at[at == len(pool)] = 0
+            at[at == n] = 0
             hit = pool[at] == posting
             if not hit.any():
                 continue
-            weight = _lucene_idf(n, df(term)) / _lucene_idf(len(self.ids), self.df(term))
-            for row, score in zip(posting[hit].tolist(), self.data[lo:hi][hit].tolist(), strict=True):
-                out[row] += score * weight
+            found = posting[hit]
+            part = self.data[lo:hi][hit].astype(np.float64) / _lucene_idf(len(self.ids), self.df(term))
+            if lengths is not None:
+                # part = tf / (tf + K(length / mean)): recover tf, then weigh the length against this mean.
+                dl = lengths[found].astype(np.float64)
+                tf = part * _k(dl, mean_all) / np.maximum(1.0 - part, 1e-9)
+                part = tf / (tf + _k(dl, mean_here))
+            for row, score in zip(found.tolist(), (part * _lucene_idf(n, df(term))).tolist(), strict=True):
+                out[row] += score
         return [out[r] for r in rows]
 
     def pool_df(self, rows: list[int]) -> Callable[[str], int]:
@@ -133,20 +166,29 @@ class LexicalIndex:
         return [(i, s) for i, s in ranked if s > 0]
 
 
+K1, B = 1.5, 0.75  # bm25s's defaults, which build_index uses
+
+
+def _k(length: Any, mean: float) -> Any:
+    """BM25's length normalisation: K = k1 · (1 − b + b · length / mean length)."""
+    return K1 * ((1 - B) + B * length / mean)
+
+
 def _lucene_idf(n: int, df: int) -> float:
     """The IDF bm25s's Lucene variant bakes into the index's scores."""
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _read_chunks(store: Store, with_vectors: bool) -> tuple[list[str], list[list[str]], Any]:
-    """Ids, BM25 tokens and (optionally) vectors of every chunk, read in pages."""
+def _read_chunks(store: Store, with_vectors: bool) -> tuple[list[str], list[list[str]], Any, list[str]]:
+    """Ids, BM25 tokens, (optionally) vectors and the source of every chunk, read in pages."""
     import numpy as np
 
     ids: list[str] = []
     docs: list[list[str]] = []
     vectors: list[Any] = []
+    sources: list[str] = []
     col = store.chunks()
-    include = ["documents", "embeddings"] if with_vectors else ["documents"]
+    include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
     offset, page = 0, 5000
     while col is not None:
         got = col.get(include=include, limit=page, offset=offset)  # type: ignore[arg-type]
@@ -154,10 +196,11 @@ def _read_chunks(store: Store, with_vectors: bool) -> tuple[list[str], list[list
             break
         ids.extend(got["ids"])
         docs.extend(tokens(text) or ["\u2205"] for text in got["documents"])
+        sources.extend(str((meta or {}).get("source", "")) for meta in got["metadatas"])
         if with_vectors:
             vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
         offset += len(got["ids"])
-    return ids, docs, (np.concatenate(vectors) if vectors else None)
+    return ids, docs, (np.concatenate(vectors) if vectors else None), sources
 
 
 def _vectors(store: Store, ids: list[str], previous: LexicalIndex) -> Any:
@@ -197,21 +240,23 @@ def build_index(store: Store, revision: str, previous: LexicalIndex | None = Non
     usable = previous is not None and previous.vectors is not None and previous.ids and previous.model == model
     base = previous if usable else None
     try:
-        ids, docs, vectors = _read_chunks(store, with_vectors=base is None)
+        ids, docs, vectors, sources = _read_chunks(store, with_vectors=base is None)
         if base is not None:
             vectors = _vectors(store, ids, base)
             if vectors is None:
                 raise RuntimeError("chunks changed while they were read")
     except Exception as exc:  # noqa: BLE001 - Chroma cannot always return vectors while another process writes
         log.info("chunk vectors unavailable (%s); dense search goes through Chroma for this revision", exc)
-        ids, docs, vectors = _read_chunks(store, with_vectors=False)
+        ids, docs, vectors, sources = _read_chunks(store, with_vectors=False)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     if not ids:
         empty = np.zeros(0, dtype=np.int64)
         return LexicalIndex(revision, [], {}, np.zeros(0, dtype=np.float32), empty.astype(np.int32), empty, None)
-    bm25 = bm25s.BM25()
+    bm25 = bm25s.BM25(k1=K1, b=B)
     bm25.index(docs, show_progress=False)
     sc = bm25.scores
+    names = list(dict.fromkeys(sources))
+    number = {name: i for i, name in enumerate(names)}
     return LexicalIndex(
         revision,
         ids,
@@ -221,6 +266,9 @@ def build_index(store: Store, revision: str, previous: LexicalIndex | None = Non
         np.asarray(sc["indptr"], dtype=np.int64),
         vectors,
         model=model,
+        sources=np.asarray([number[name] for name in sources], dtype=np.int32),
+        lengths=np.asarray([len(d) for d in docs], dtype=np.int32),
+        source_names=names,
     )
 
 

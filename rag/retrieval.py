@@ -66,44 +66,53 @@ class HybridSearcher:
         # No count() first (a few ms on every question): Chroma returns fewer results when it holds fewer chunks.
         depth = max(self.depth, k * 3)
         vec = query_vector if query_vector is not None else self.embeddings.embed_query(query)
+        index = self.lexical.get()
+        if index.vectors is None or not len(index.ids):
+            return self._search_chroma(col, index, query, vec, depth, k)
+        # Exact cosine over the cached vectors: Chroma's HNSW missed a small article among many unrelated
+        # documents (recall@30 0.63 at 20k chunks), and a matrix product is a few ms at 100k chunks.
+        qv = np.asarray(vec, dtype=np.float32)
+        fused, evidence = _rank(index, query, qv, depth, None)
+        best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+        lead = _lead_document(index, best)
+        if lead is not None:
+            # Most hits come from one document: its places among them go to its chunks ranked as if it were alone in
+            # the store, so words common in it but rare elsewhere do not decide which of its passages are found.
+            # Hits from other documents keep their places.
+            own, own_evidence = _rank(index, query, qv, depth, index.rows_of(lead))
+            mine = iter(sorted(own, key=lambda r: (-own[r], r)))
+            merged = [r if index.source_of(r) != lead else next(mine) for r in best]
+            fused = {r: (own[r] if index.source_of(r) == lead else fused[r]) for r in merged}
+            evidence = {r: (own_evidence[r] if index.source_of(r) == lead else evidence[r]) for r in merged}
+            best = merged
+        got = col.get(ids=[index.ids[r] for r in best], include=["documents", "metadatas"])
+        found = {
+            cid: (text, meta) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        hits = []
+        for row in best:
+            cid = index.ids[row]
+            if cid not in found:  # deleted since the index was built
+                continue
+            text, meta = found[cid]
+            passage = Passage(
+                cid, str(meta["source"]), int(meta["start"]), int(meta["end"]), text, round(fused[row], 6)
+            )
+            hits.append(Hit(passage, evidence[row][0], evidence[row][1], vec))
+        return hits
+
+    def _search_chroma(self, col: Any, index: Any, query: str, vec: list[float], depth: int, k: int) -> list[Hit]:
+        """Dense ranks from Chroma's own index (the chunk vectors could not be read), fused with BM25's."""
         rows: dict[str, dict[str, Any]] = {}
         fused: dict[str, float] = {}
-        dense: list[tuple[int, float]] = []
-        index = self.lexical.get()
-        if index.vectors is not None and len(index.ids):
-            # Exact cosine over the cached vectors: Chroma's HNSW missed a small article among many unrelated
-            # documents (recall@30 0.63 at 20k chunks), and a matrix product is a few ms at 100k chunks.
-            dense = index.nearest(vec, depth)
-            for rank, (row, sim) in enumerate(dense):
-                cid = index.ids[row]
-                rows[cid] = {"text": None, "meta": None, "dense": sim, "lexical": 0.0}
-                fused[cid] = 1.0 / (RRF_K + rank + 1)
-        else:
-            res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
-            for rank, (cid, text, meta, dist) in enumerate(
-                zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
-            ):
-                rows[cid] = {"text": text, "meta": meta, "dense": 1.0 - float(dist), "lexical": 0.0}
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        top_dense = max((r["dense"] for r in rows.values()), default=0.0)
-        exact = index.vectors is not None and len(index.ids)
-        lexical_query = expand_query(query, index.df)
-        ranked = index.search(lexical_query, depth)
-        if exact and ranked:
-            # Rank the candidates of both lists by BM25 weighed within them (see LexicalIndex.rescore).
-            pool = list(dict.fromkeys([row for row, _ in dense] + [row for row, _ in ranked]))
-            local = index.rescore(lexical_query, pool)
-            ranked = sorted(((r, s) for r, s in zip(pool, local, strict=True) if s > 0), key=lambda x: (-x[1], x[0]))
-            ranked = ranked[:depth]
-        for rank, (row, score) in enumerate(ranked):
+        res = col.query(query_embeddings=[vec], n_results=depth, include=["documents", "metadatas", "distances"])
+        for rank, (cid, text, meta, dist) in enumerate(
+            zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
+        ):
+            rows[cid] = {"text": text, "meta": meta, "dense": 1.0 - float(dist), "lexical": 0.0}
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (row, score) in enumerate(index.search(expand_query(query, index.df), depth)):
             cid = index.ids[row]
-            if cid not in rows and exact:
-                # Found by BM25 alone: a chunk that shares a word but is far in meaning from the best dense matches
-                # (a calendar's "month" for a question about the winter) would push the answer out.
-                sim = float(index.vectors[row] @ np.asarray(vec, dtype=np.float32))
-                if sim < top_dense - LEXICAL_GAP:
-                    continue
-                rows[cid] = {"text": None, "meta": None, "dense": sim, "lexical": 0.0}
             rows.setdefault(cid, {"text": None, "meta": None, "dense": 0.0, "lexical": 0.0})["lexical"] = score
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=lambda c: (-fused[c], c))[:k]
@@ -118,15 +127,66 @@ class HybridSearcher:
             r = rows[cid]
             meta = r["meta"]
             passage = Passage(
-                id=cid,
-                source=str(meta["source"]),
-                start=int(meta["start"]),
-                end=int(meta["end"]),
-                text=r["text"],
-                score=round(fused[cid], 6),
+                cid, str(meta["source"]), int(meta["start"]), int(meta["end"]), r["text"], round(fused[cid], 6)
             )
             hits.append(Hit(passage, r["dense"], r["lexical"], vec))
         return hits
+
+
+def _rank(
+    index: Any, query: str, qv: Any, depth: int, within: Any
+) -> tuple[dict[int, float], dict[int, tuple[float, float]]]:
+    """Fused reciprocal-rank scores of chunk rows, and each row's (cosine, BM25); ``within``: only these rows.
+
+    Over the whole store BM25 ranks its best chunks again with IDF taken over the dense and lexical candidates
+    together (see LexicalIndex.rescore); within one document, with IDF over that document's chunks.
+    """
+    if within is None:
+        dense = index.nearest(qv, depth)
+        lexical_query = expand_query(query, index.df)
+        ranked = index.search(lexical_query, depth)
+        pool = list(dict.fromkeys([row for row, _ in dense] + [row for row, _ in ranked]))
+    else:
+        sims = index.vectors[within] @ qv
+        top = np.argsort(-sims, kind="stable")[:depth]
+        dense = [(int(within[i]), float(sims[i])) for i in top]
+        pool = [int(r) for r in within]
+        lexical_query = expand_query(query, index.pool_df(pool))
+        ranked = [(pool[0], 1.0)] if pool else []  # rescored below
+    if ranked:
+        local = index.rescore(lexical_query, pool, alone=within is not None)
+        ranked = sorted(((r, sc) for r, sc in zip(pool, local, strict=True) if sc > 0), key=lambda x: (-x[1], x[0]))
+        ranked = ranked[:depth]
+    fused: dict[int, float] = {}
+    evidence: dict[int, tuple[float, float]] = {}
+    for rank, (row, sim) in enumerate(dense):
+        fused[row] = 1.0 / (RRF_K + rank + 1)
+        evidence[row] = (sim, 0.0)
+    top_dense = dense[0][1] if dense else 0.0
+    for rank, (row, score) in enumerate(ranked):
+        if row not in evidence:
+            # Found by BM25 alone: a chunk that shares a word but is far in meaning from the best dense matches
+            # (a calendar's "month" for a question about the winter) would push the answer out.
+            sim = float(index.vectors[row] @ qv)
+            if sim < top_dense - LEXICAL_GAP:
+                continue
+            evidence[row] = (sim, 0.0)
+        evidence[row] = (evidence[row][0], score)
+        fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return fused, evidence
+
+
+def _lead_document(index: Any, best: list[int]) -> str | None:
+    """The document most of the best rows come from, when the store holds other documents too."""
+    if index.sources is None or not best:
+        return None
+    counts: dict[int, int] = {}
+    for row in best:
+        counts[int(index.sources[row])] = counts.get(int(index.sources[row]), 0) + 1
+    top, n = max(counts.items(), key=lambda x: (x[1], -x[0]))
+    if 2 * n <= len(best) or len(index.source_names) < 2:
+        return None
+    return index.source_names[top]
 
 
 def expand_query(query: str, df: Callable[[str], int]) -> str:

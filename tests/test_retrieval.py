@@ -92,3 +92,29 @@ def test_bm25_within_the_candidates_weighs_the_telling_word() -> None:
     # Over every chunk, the rescored BM25 is the plain one.
     every = list(range(len(article + unrelated)))
     assert index.rescore(question, every) == pytest.approx(index.scores(question).tolist(), rel=1e-5)
+
+
+def test_the_document_most_hits_come_from_ranks_its_passages_as_if_alone(tmp_path: Path) -> None:
+    # Unrelated documents that make the article's word "denied" common and its topic words rare.
+    denials = tmp_path / "access.txt"
+    denials.write_text(
+        "\n\n".join(
+            f"Access was denied to account {i} because the permission check of the file server failed."
+            for i in range(60)
+        )
+        + "\n"
+    )
+    calendar = tmp_path / "calendar.txt"
+    calendar.write_text("\n\n".join(CALENDAR) + "\n")
+    alone = make_settings(tmp_path / "alone", chunk_size=300, chunk_overlap=0)
+    crowd = make_settings(tmp_path / "crowd", chunk_size=300, chunk_overlap=0)
+    ingest_paths(alone, [SEED])
+    ingest_paths(crowd, [SEED, denials, calendar])
+    embeddings = get_embeddings(alone.embedding_model)
+    by_itself = HybridSearcher(Store(alone), embeddings)
+    among_others = HybridSearcher(Store(crowd), embeddings)
+    for question in ("Who denied the transfer of the missiles?", "What did Iran urge other countries to do?"):
+        expected = [(h.passage.start, h.passage.end) for h in by_itself.search(question, 6)]
+        got = among_others.search(question, 6)
+        assert all(h.passage.source.endswith(SEED.name) for h in got)
+        assert [(h.passage.start, h.passage.end) for h in got] == expected, question

@@ -1,0 +1,29 @@
+"""Follow-ups made standalone without a model: what retrieval looks for."""
+
+from __future__ import annotations
+
+from rag.chain import focus_of, search_text
+from rag.followup import condense
+
+
+def conversation(*turns: str) -> list[dict[str, str]]:
+    roles = ("user", "assistant")
+    return [{"role": roles[i % 2], "content": text} for i, text in enumerate(turns)]
+
+
+def test_a_bare_follow_up_carries_the_question_before_it_made_standalone() -> None:
+    history = conversation(
+        "Where did Zelensky meet with allies?",
+        "Ukrainian President Volodymyr Zelensky stressed at a meeting with allies in Germany that Ukraine "
+        "urgently needs more air defense systems. [1]",
+        "What did he say his country urgently needs?",
+        "Ukraine urgently needs more air defense systems. [1]",
+    )
+    standalone, _ = condense("Why?", history)
+    assert focus_of(standalone) == "Why"
+    # "he" in the question followed up on is resolved as it was when that question was asked.
+    assert "Zelensky" in standalone and " he " not in standalone
+    # Retrieval gets both questions, not the words that join them ("following up on").
+    query = search_text(standalone)
+    assert query.startswith("Why? What did") and "following" not in query
+    assert search_text("Who denied the transfer?") == "Who denied the transfer?"
