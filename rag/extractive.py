@@ -29,13 +29,14 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import IRREGULAR, STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import related_stems
+from rag.thesaurus import is_a, related_stems
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
 QUOTE_MAX_CHARS = 700  # room to finish a quotation the answer opened
 PHRASE_WEIGHT = 0.15  # bonus for saying the question's words in the same order
+NEXT_BONUS = 0.4  # "And now?": the sentence right after the one that answered before (the question has no words)
 KIND_BONUS = 0.1  # bonus for naming something of the kind asked for ("which paper" ~ "Journal")
 KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
 
@@ -441,12 +442,24 @@ class ExtractiveAnswerer:
 
     def _kind_matches(self, kind: str, cands: list[Candidate]) -> dict[int, bool]:
         """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal")."""
-        names = {id(c): [w for e in entities_in(c.text) for w in e.split()] for c in cands}
+        full = [e.replace("’", " ").replace("'", " ") for c in cands for e in entities_in(c.text)]
+        names = {id(c): [w for e in entities_in(c.text) for w in re.split(r"[\s’']+", e) if w] for c in cands}
         every = list(dict.fromkeys(w for ws in names.values() for w in ws))
         if not every:
             return {}
+        # An acronym is of a kind when the words it stands for are: "IRGC" is a force, as "Corps" is.
+        spelled: dict[str, list[str]] = {}
+        for name in full:
+            parts = name.split()
+            for i in range(len(parts)):
+                for j in range(i + 2, len(parts) + 1):
+                    spelled.setdefault(_initials(" ".join(parts[i:j])), []).extend(parts[i:j])
         m = self.vectors([kind, *every])
-        close = {w for w, sim in zip(every, m[1:] @ m[0], strict=True) if sim >= KIND_SIM}
+        close = {
+            w
+            for w, sim in zip(every, m[1:] @ m[0], strict=True)
+            if sim >= KIND_SIM or any(is_a(x, kind) for x in [w, *(spelled.get(w, []) if w.isupper() else [])])
+        }
         return {id(c): any(w in close for w in names[id(c)]) or _names_a(kind, c.text) for c in cands}
 
     def _not_said_otherwise(
@@ -660,7 +673,7 @@ class ExtractiveAnswerer:
                 if c in before and not causal and q.slot not in SLOT_PHRASE:
                     c.score *= 0.5
                 elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
-                    c.score += 0.25
+                    c.score += NEXT_BONUS
 
     # -- answer -----------------------------------------------------------------------------------------------
     def answer(

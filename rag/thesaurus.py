@@ -146,6 +146,22 @@ class Thesaurus:
         return frozenset(w for w in out if w != word and not set(w.split()) & {word})
 
 
+    def kinds(self, word: str, depth: int = 3) -> frozenset[str]:
+        """What a noun is a kind of, up to ``depth`` steps broader: "corps" → army unit, military unit, force…"""
+        found: set[str] = set()
+        for base in self.base_forms(word.lower(), "noun"):
+            layer = [("noun", off) for off in self.synsets(base, "noun")[: SENSES["noun"]]]
+            for _ in range(depth):
+                broader = []
+                for p, off in layer:
+                    for sym, q, up in self.synset(p, off)[1]:
+                        if sym in {"@", "@i"}:
+                            broader.append((q, up))
+                            found.update(self.synset(q, up)[0])
+                layer = broader
+        return frozenset(found)
+
+
 def _lemma(word: str) -> str:
     """WordNet spells "north_korea", "ballistic_missile(a)": plain words, spaces."""
     word = word.split("(")[0]
@@ -183,3 +199,13 @@ def related_phrases(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def related_stems(word: str) -> tuple[tuple[str, ...], ...]:
     """Just the stems of :func:`related_phrases`: one stem, or the stems of a name in several words."""
     return tuple(parts for _, parts in related_phrases(word))
+
+
+@lru_cache(maxsize=20000)
+def is_a(word: str, kind: str) -> bool:
+    """Whether ``word`` names a kind of ``kind`` in WordNet ("Corps" is a force, "Journal" a periodical)."""
+    t = thesaurus()
+    if not t:
+        return False
+    kinds = t.kinds(word)
+    return any(k in kinds for k in t.base_forms(kind.lower(), "noun"))

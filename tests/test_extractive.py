@@ -69,3 +69,12 @@ def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
     answerer = ExtractiveAnswerer(encode=get_embeddings(Settings().embedding_model).embed_documents, idf=lambda t: 1.0)
     match = answerer._kind_matches(kind, [named, display, unnamed])
     assert match[id(named)] and not match[id(display)] and not match[id(unnamed)]
+    # An acronym is of the kind its words are: the IRGC is a force, because a corps is.
+    text = (
+        "Shoigu viewed the Islamic Revolutionary Guard Corps' missiles. "
+        "Last December, the IRGC deployed missiles to a training area. "
+        "The weapons were shown to a Russian official."
+    )
+    spelled, acronym, neither = candidates([Hit(Passage("p2", "b.txt", 0, len(text), text), 0.5, 1.0)])
+    match = answerer._kind_matches("force", [spelled, acronym, neither])
+    assert match[id(spelled)] and match[id(acronym)] and not match[id(neither)]

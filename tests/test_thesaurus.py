@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rag.extractive import related_terms
 from rag.question import analyse, excluded_words
-from rag.thesaurus import related, thesaurus
+from rag.thesaurus import is_a, related, thesaurus
 
 
 def test_wordnet_files_are_installed_and_searchable() -> None:
@@ -43,3 +43,11 @@ def test_words_a_question_sets_aside_are_not_looked_for() -> None:
     assert "iran" not in info.terms and "Iran" not in info.entities
     assert "russia" in info.terms
     assert excluded_words("Which paper broke the news?") == set()
+
+
+def test_what_a_name_is_a_kind_of() -> None:
+    assert is_a("Corps", "force")  # corps → army unit → military unit / force
+    assert is_a("Russia", "countries")
+    assert is_a("Tehran", "city")
+    assert not is_a("Journal", "force")
+    assert not is_a("qwertyuiop", "force")
