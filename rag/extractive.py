@@ -17,13 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.question import (
+    ASKS_IF_SAID,
     PERSON_ROLE_RE,
     SPEECH_ASKED,
     SPEECH_SAID,
     QuestionInfo,
+    asked_kind,
     entities_in,
     has_rate,
     has_slot,
+    names_kind,
     person_names,
     quantity_near,
 )
@@ -223,28 +226,6 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
             for o in out
         )
     ]
-
-
-def _asked_kind(question: str) -> str | None:
-    """The noun in "which paper…", "which elite Iranian military force put…": the kind of thing the answer names.
-
-    It is the last word of the phrase after which/what, which ends at the verb (an auxiliary, a past form) or at a
-    small word.
-    """
-    m = re.match(r"^\s*(?:which|what)\s+(.*)", question, re.I)
-    if not m:
-        return None
-    phrase: list[str] = []
-    for word in words(m.group(1))[:5]:
-        if word in STOPWORDS or word in IRREGULAR or (word.endswith("ed") and len(word) > 4):
-            break
-        phrase.append(word)
-    if not phrase:
-        return None
-    word = phrase[-1]
-    if word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
-        return None
-    return word
 
 
 def _names_a(kind: str, text: str) -> bool:
@@ -484,9 +465,12 @@ class ExtractiveAnswerer:
             for c in cands:  # a sentence that refers back is read with the one before it
                 if c.passage.source == best.passage.source and 0 <= best.start - c.end <= 2:
                     near |= c.terms
-        # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing.
-        known = [t for t in q.focus_terms() if TOPIC_IDF < self.idf(t) < self._max_idf]
-        unknown = [t for t in q.focus_terms() if self.idf(t) >= self._max_idf]
+        # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing. The noun of
+        # "which outlet…" is not said either when the sentence names one ("CNN"): the slot check has seen the name.
+        kind = asked_kind(q.text) if q.slot in ("agent", "place") and names_kind(q.text) else None
+        focus = [t for t in q.focus_terms() if not kind or t != stem(kind)]
+        known = [t for t in focus if TOPIC_IDF < self.idf(t) < self._max_idf]
+        unknown = [t for t in focus if self.idf(t) >= self._max_idf]
         mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0
         total = sum(self.idf(t) for t in known) + mean_idf * len(unknown)
         off = [t for t in known if not _has_term(t, near)]
@@ -552,7 +536,7 @@ class ExtractiveAnswerer:
             return _speaker_says(q.text, text)
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
-        return has_slot(q.slot, text, q.entities, q.unit, words(q.text))
+        return has_slot(q.slot, text, q.entities, q.unit, words(q.text), unknown_ok=bool(ASKS_IF_SAID.match(q.text)))
 
     def _names_kind(self, question: str, text: str) -> bool:
         """ "What was the name of the conference?" needs a conference named, not any name nearby."""
@@ -639,14 +623,14 @@ class ExtractiveAnswerer:
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
         qpairs = _pairs(q.text)
-        kind = _asked_kind(q.text)
+        kind = asked_kind(q.text)
         kind_match = self._kind_matches(kind, cands) if kind else {}
         counted = _counted(q)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
         for c in cands:
-            c.slot = self._slot(q, c.text) and (q.slot != "person" or self._role_said(q, c.text))
+            c.slot = self._slot(q, c.text) and (q.slot not in ("person", "agent") or self._role_said(q, c.text))
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
                 c.slot = any(
                     p.passage.source == c.passage.source
@@ -740,7 +724,7 @@ class ExtractiveAnswerer:
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
             fitting = [c for c in ranked if c.slot and c.score >= margin * best.score]
             counted = _counted(q)
-            kind = _asked_kind(q.text) or ""
+            kind = asked_kind(q.text) or ""
             # A figure that counts exactly what was asked ("7.1 fewer migraine days"), or a name of exactly the kind
             # asked ("which local teacher": "Harriet Cole, a Riverton schoolteacher") may say the rest in other words.
             on_focus = [

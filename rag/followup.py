@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.question import MONTHS, QWORDS, entities_in
+from rag.question import MONTHS, QWORDS, UNNAMED_RE, asked_kind, entities_in
 from rag.text import STOPWORDS, stem, words
 
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
@@ -89,6 +89,9 @@ def _subject(question: str, answer: str) -> str | None:
     """The main named thing of the last turn: a new name in the answer to a who-question, else the question's."""
     q_ents = entities_in(question)
     a_ents = [e for e in entities_in(_clean_answer(answer)) if e not in q_ents]
+    unnamed = UNNAMED_RE.search(_clean_answer(answer))
+    if re.match(r"^\s*who\b", question, re.I) and unnamed and not _person(answer):
+        return f"the {unnamed.group(0)}"  # "an unnamed official told CNN": "they" is that official
     if re.match(r"^\s*(who|which)\b", question, re.I) and a_ents:
         return a_ents[0]
     return q_ents[0] if q_ents else (a_ents[0] if a_ents else None)
@@ -124,6 +127,13 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         replaced = True
     elif subject and re.search(r"\bits\b", q, re.I):
         q = re.sub(r"\bits\b", f"{subject}'s", q, count=1, flags=re.I)
+        replaced = True
+    # "that paper" after "Which paper first reported it?" is the paper the answer named.
+    kind = asked_kind(prev_q)
+    named = [e for e in entities_in(prev_a) if e not in entities_in(prev_q)]
+    that = re.search(rf"\b(?:that|this|the same|the)\s+{re.escape(kind)}\b", q, re.I) if kind else None
+    if that and named and not replaced:
+        q = q[: that.start()] + named[0] + q[that.end() :]
         replaced = True
     place = _place(prev_q) or _place(prev_a)
     if place and PLACE_PRONOUN.search(q):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.text import STOPWORDS, stem, tokens, words
+from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -112,7 +112,8 @@ SPEECH_ASKED = re.compile(
 SPEECH_SAID = re.compile(
     r"\b(said|says|say|stated|states|stating|told|tells|telling|statement|according to|argued|argues|wrote|writes|"
     r"interview|stressed|warned|warns|noted|notes|added|adds|insisted|urged|urges|announced|announces|replied|"
-    r"responded|denied|denies|claimed|claims|explained|called|described|asked|declared|remarked|informed)\b|[\"“”]",
+    r"responded|denied|denies|claimed|claims|explained|called|described|asked|declared|remarked|informed|reported|"
+    r"reports)\b|[\"“”]",
     re.I,
 )
 MODEL_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}(?:models?|versions?|variants?)\b", re.I)
@@ -244,17 +245,24 @@ def excluded_words(question: str) -> set[str]:
     return {w for m in EXCLUDED.finditer(question) for w in words(m.group(0))}
 
 
+# Phrases whose wh-word asks for nothing: "when it comes to arming them" is "about arming them".
+NOT_ASKING = re.compile(r"\bwhen it comes to\b", re.I)
+# "What does the article say X signifies?" asks what X signifies, not what someone said.
+THE_TEXT = re.compile(r"^(?:the\s+)?(?:article|report|story|piece|text|author|writer)$", re.I)
+
+
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
     slot = "other"
-    lead = LEADING_WH.match(question)
+    asked = NOT_ASKING.sub("about", question)
+    lead = LEADING_WH.match(asked)
     if lead:  # "When did the close-range talks begin?" asks for a time, whatever words follow
         slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[
             lead.group(1).lower()
         ]
     else:
         for pattern, name in SLOT_BY_PATTERN:
-            if pattern.search(question):
+            if pattern.search(asked):
                 slot = name
                 break
     if slot == "money" and MONEY_AS_TOPIC.search(question) and not re.search(r"\bhow much\b", question, re.I):
@@ -263,7 +271,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "agent"  # "the name of the conference where…" asks for a name, not a place
     if slot in ("other", "agent", "place") and asks_person(question):
         slot = "person"
-    if slot == "other" and SPEECH_ASKED.search(question):
+    if slot == "other" and names_kind(question):
+        slot = "agent"  # "Which Chinese companies…", "from which port…": the answer is a name
+    speech = SPEECH_ASKED.search(question)
+    if slot == "other" and speech and not THE_TEXT.match(speech.group(1)):
         slot = "speech"
     if slot == "other" and MODEL_ASKED.search(question):
         slot = "model"
@@ -277,7 +288,7 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
                 break
     terms: list[str] = []
     aside = excluded_words(question)
-    for w in words(question):
+    for w in words(asked):
         if w in STOPWORDS or w in QWORDS or w in GENERIC or w in aside:
             continue
         t = stem(w)
@@ -334,9 +345,71 @@ def person_names(sentence: str) -> list[str]:
     return names
 
 
+# Adverbs that end the noun phrase after which/what: "Which paper first reported it?"
+PHRASE_ENDS = {"first", "last", "also", "then", "later", "ever", "once", "still", "already", "recently", "just", "only"}
+
+
+def asked_kind(question: str) -> str | None:
+    """The noun in "which paper…", "which elite Iranian military force put…": the kind of thing the answer names.
+
+    It is the last word of the phrase after which/what, which ends at the verb (an auxiliary, a past form) or at a
+    small word.
+    """
+    m = re.match(r"^\s*(?:which|what)\s+(.*)", question, re.I) or re.match(
+        r"^\s*(?:from|in|at|to|for|by|with|on|into|through)\s+(?:which|what)\s+(.*)", question, re.I
+    )
+    if not m:
+        return None
+    phrase: list[str] = []
+    for word in words(m.group(m.lastindex or 1))[:5]:
+        if word in STOPWORDS or word in IRREGULAR or word in PHRASE_ENDS or (word.endswith("ed") and len(word) > 4):
+            break
+        phrase.append(word)
+    if not phrase:
+        return None
+    word = phrase[-1]
+    if word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
+        return None
+    return word
+
+
+# What WordNet says a noun is, when things of that kind go by names: companies, places, groups, people.
+NAMED_KINDS = (
+    "organization",
+    "social group",
+    "location",
+    "region",
+    "institution",
+    "establishment",
+    "facility",
+    "installation",
+    "person",
+)
+
+
+def names_kind(question: str) -> bool:
+    """A which-question whose noun is a kind of thing known by name ("Which Chinese companies…", "which port")."""
+    kind = asked_kind(question) if re.search(r"\bwhich\b", question, re.I) else None
+    if kind is None:
+        return False
+    from rag.thesaurus import thesaurus
+
+    t = thesaurus()
+    kinds = t.kinds(kind, depth=6) if t else frozenset()
+    return any(k in kinds for k in NAMED_KINDS)
+
+
 def asks_person(question: str) -> bool:
-    """A who-question about a role ("Who is the spokesperson…", "name of the reporter")."""
-    return bool(re.search(r"\b(who|whom|whose|name)\b|\bwhich\b", question, re.I) and PERSON_ROLE_RE.search(question))
+    """A who-question about a role ("Who is the spokesperson…", "name of the reporter", "which official…").
+
+    "Which outlet did the official tell?" asks for an outlet: after which/what, the role must be what is asked for.
+    """
+    if not PERSON_ROLE_RE.search(question):
+        return False
+    if re.search(r"\b(who|whom|whose|name)\b", question, re.I):
+        return True
+    kind = asked_kind(question)
+    return bool(re.search(r"\bwhich\b", question, re.I)) and (kind is None or bool(PERSON_ROLE_RE.fullmatch(kind)))
 
 
 def quantity_near(sentence: str, terms: list[str], window: int = 4) -> bool:
@@ -388,14 +461,52 @@ FREQUENCY_RE = re.compile(
 )
 
 
+# "Does the article say when…?" asks whether it is said: "it's unclear when" is an answer.
+ASKS_IF_SAID = re.compile(
+    r"^\W*(?:does|did|do|is|was)\s+(?:the\s+)?(?:article|report|story|piece|text|it)\s+(?:say|said|mention|state|"
+    r"tell|report|give|specify|reveal|explain|indicate|known|clear)\b|^\W*(?:is|was)\s+it\s+(?:known|clear)\b",
+    re.I,
+)
+UNKNOWN_RE = re.compile(
+    r"\b(?:unclear|not clear|unknown|not known|uncertain)\s+(when|where|who|how many|how much|why)\b", re.I
+)
+UNKNOWN_WH = {
+    "time": "when",
+    "place": "where",
+    "person": "who",
+    "agent": "who",
+    "quantity": "how many",
+    "money": "how much",
+    "reason": "why",
+}
+UNNAMED_RE = re.compile(
+    r"\b(?:unnamed|anonymous|unidentified)\s+(?:[a-z]+\s+)?(?:officials?|sources?|diplomats?|officers?|persons?|"
+    r"people|spokes\w+|aides?|employees?|staff|members?|witness(?:es)?|residents?)\b",
+    re.I,
+)
+
+
+def _is_common(word: str) -> bool:
+    from rag.thesaurus import is_common_word
+
+    return is_common_word(word)
+
+
 def has_slot(
     slot: str,
     sentence: str,
     question_entities: list[str] | None = None,
     unit: str | None = None,
     question_words: list[str] | None = None,
+    unknown_ok: bool = False,
 ) -> bool:
-    """Does the sentence hold the kind of fact the question asks for?"""
+    """Does the sentence hold the kind of fact the question asks for?
+
+    With ``unknown_ok`` (the question asks whether the article says it), a sentence saying the fact is not known
+    ("it's unclear when…") holds it too."""
+    said_unknown = UNKNOWN_RE.search(sentence) if unknown_ok else None
+    if said_unknown and UNKNOWN_WH.get(slot) == said_unknown.group(1).lower():
+        return True  # "Does it say when…?": "It's unclear when exactly the missiles were delivered"
     if slot == "measure" and unit:
         return bool(re.search(rf"\d[\d,.]*\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
     pattern = {
@@ -419,11 +530,25 @@ def has_slot(
             if m.group(1).lower()[:5] not in asked:  # "in Germany" does not answer "which German city"
                 return True
         return False
+    if (
+        slot in ("person", "agent")
+        and UNNAMED_RE.search(sentence)
+        and SPEECH_SAID.search(" ".join(question_words or []))
+    ):
+        return True  # "Who described it…?" — "an unnamed official told CNN": the article does not name them
     if slot == "person":
         known_terms = {t for e in question_entities or [] for t in tokens(e)}
         return any(not set(tokens(n)) <= known_terms for n in person_names(sentence))
     if slot == "agent":
-        known = {e.lower() for e in question_entities or []}
-        names = [e for e in entities_in(sentence) if e.lower() not in known]
+        # "China" is no answer to "which Chinese companies": a name the question already gives, as a word or adjective.
+        known = {w.lower()[:4] for e in question_entities or [] for w in e.split()}
+        names = [e for e in entities_in(sentence) if not {w.lower()[:4] for w in e.split()} <= known]
+        # Not names: a month, or an ordinary word that only opens the sentence ("Construction cost $18.4 million").
+        names = [
+            e
+            for e in names
+            if not re.fullmatch(MONTHS + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday", e.lower())
+            and not (" " not in e and sentence.lstrip('"“ ').startswith(e) and _is_common(e))
+        ]
         return bool(names) or bool(ROLE_RE.search(sentence))
     return True

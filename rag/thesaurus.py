@@ -32,6 +32,20 @@ FOLLOW = {
 NARROWER = {"~", "~i"}
 PART_OF = "#p"  # a city is part of its country: "Tehran" → "Iran" (followed for named places only)
 
+# Places whose English names changed after WordNet 3.0 (2006): looked up under the name it knows.
+RENAMED = {
+    "kyiv": "kiev",
+    "kharkiv": "kharkov",
+    "odesa": "odessa",
+    "lviv": "lvov",
+    "chisinau": "kishinev",
+    "czechia": "czech republic",
+    "eswatini": "swaziland",
+    "türkiye": "turkey",
+    "north macedonia": "macedonia",
+    "cabo verde": "cape verde",
+}
+
 # Regular inflections (WordNet's "morphy"); irregular ones are listed in the *.exc files.
 SUFFIXES = {
     "noun": [
@@ -132,7 +146,7 @@ class Thesaurus:
         word = word.lower()
         out: set[str] = set()
         for pos in POS:
-            for base in self.base_forms(word, pos):
+            for base in self.base_forms(RENAMED.get(word, word), pos):
                 for sense, offset in enumerate(self.synsets(base, pos)[: SENSES[pos]]):
                     lemmas, ptrs = self.synset(pos, offset)
                     out.update(lemmas)
@@ -145,11 +159,10 @@ class Thesaurus:
                             out.update(self.synset(p, off)[0])
         return frozenset(w for w in out if w != word and not set(w.split()) & {word})
 
-
     def kinds(self, word: str, depth: int = 3) -> frozenset[str]:
         """What a noun is a kind of, up to ``depth`` steps broader: "corps" → army unit, military unit, force…"""
         found: set[str] = set()
-        for base in self.base_forms(word.lower(), "noun"):
+        for base in self.base_forms(RENAMED.get(word.lower(), word.lower()), "noun"):
             layer = [("noun", off) for off in self.synsets(base, "noun")[: SENSES["noun"]]]
             for _ in range(depth):
                 broader = []
@@ -209,3 +222,18 @@ def is_a(word: str, kind: str) -> bool:
         return False
     kinds = t.kinds(word)
     return any(k in kinds for k in t.base_forms(kind.lower(), "noun"))
+
+
+@lru_cache(maxsize=20000)
+def is_common_word(word: str) -> bool:
+    """A word WordNet knows as an ordinary word rather than a name ("Construction" opening a sentence; not "Iran")."""
+    t = thesaurus()
+    if not t:
+        return False
+    w = word.lower()
+    for pos in POS:
+        for base in t.base_forms(w, pos):
+            offsets = t.synsets(base, pos)
+            if offsets and not any(sym == "@i" for sym, _, _ in t.synset(pos, offsets[0])[1]):
+                return True
+    return False

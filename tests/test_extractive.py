@@ -53,7 +53,8 @@ def test_a_yes_no_question_is_answered_by_the_sentence_taking_a_stance() -> None
 
 def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
     from rag.embeddings import get_embeddings
-    from rag.extractive import ExtractiveAnswerer, _asked_kind
+    from rag.extractive import ExtractiveAnswerer
+    from rag.question import asked_kind
     from rag.retrieval import Hit
     from rag.settings import Settings
     from rag.types import Passage
@@ -64,7 +65,7 @@ def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
         "Russia also bought missile systems from abroad."
     )
     named, display, unnamed = candidates([Hit(Passage("p1", "a.txt", 0, len(text), text), 0.5, 1.0)])
-    kind = _asked_kind("Which missile systems was the minister there to see?")
+    kind = asked_kind("Which missile systems was the minister there to see?")
     assert kind == "systems"
     answerer = ExtractiveAnswerer(encode=get_embeddings(Settings().embedding_model).embed_documents, idf=lambda t: 1.0)
     match = answerer._kind_matches(kind, [named, display, unnamed])

@@ -27,3 +27,18 @@ def test_a_bare_follow_up_carries_the_question_before_it_made_standalone() -> No
     query = search_text(standalone)
     assert query.startswith("Why? What did") and "following" not in query
     assert search_text("Who denied the transfer?") == "Who denied the transfer?"
+
+
+def test_that_thing_and_they_point_at_what_the_last_answer_named() -> None:
+    history = conversation(
+        "Which paper first reported Iran's missile delivery?",
+        "The Wall Street Journal broke the news of Iran's delivery of the missiles. [1]",
+    )
+    standalone, _ = condense("What did that paper say the delivery could be a result of?", history)
+    assert standalone.startswith("What did Wall Street Journal say")
+    history = conversation(
+        "Who described the visit as the first public display of missiles?",
+        '"This visit marked the first public display of missiles," an unnamed official told CNN in January. [1]',
+    )
+    standalone, _ = condense("Which outlet did they tell?", history)
+    assert standalone == "Which outlet did the unnamed official tell?"

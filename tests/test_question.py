@@ -1,0 +1,50 @@
+"""What a question asks for, and whether a sentence holds it (pure functions)."""
+
+from __future__ import annotations
+
+from rag.question import analyse, asked_kind, asks_person, has_slot, names_kind
+from rag.thesaurus import is_common_word, related
+
+
+def test_the_kind_of_fact_is_read_from_what_the_question_asks() -> None:
+    # "when it comes to" asks for no time; the article "saying" something is no quotation.
+    assert (
+        analyse("What did Iran's envoys claim about their conduct when it comes to arming the combatants?").slot
+        != "time"
+    )
+    assert analyse("What does the article say the delivery of missiles signifies?").slot == "other"
+    assert analyse("What did the embassy say about the reports?").slot == "speech"
+    # The noun after which/what, up to the verb or an adverb; after a preposition too.
+    assert asked_kind("Which paper first reported the delivery?") == "paper"
+    assert asked_kind("From which Iranian port were the missiles shipped?") == "port"
+    # Things known by name make a which-question ask for a name.
+    assert names_kind("Which Chinese companies supplied the machine tools?")
+    assert analyse("From which Iranian port were the missiles shipped?").slot == "agent"
+    assert not names_kind("For which sort of guided weapon did China pass on technology?")
+    # "Which outlet did the official tell?" asks for an outlet, not a person.
+    assert not asks_person("Which outlet did the official tell?")
+    assert asks_person("Which Russian official visited Iran?")
+
+
+def test_a_sentence_holds_a_name_only_if_it_is_a_new_one() -> None:
+    q = analyse("Which Chinese companies supplied the machine tools to Russia?")
+    china = "China's support to Russia had included substantial amounts of machine tools."
+    assert not has_slot(q.slot, china, q.entities, q.unit, [])  # "China" is given by "Chinese"
+    month = "Construction cost $18.4 million, approved by voters in November 2021."
+    assert not has_slot("agent", month, [], None, [])  # neither a month nor a word opening the sentence
+    assert has_slot("agent", "The firm Lindqvist & Ramos designed it.", [], None, [])
+
+
+def test_an_unnamed_speaker_and_an_unknown_fact_are_answers_only_when_asked_for() -> None:
+    text = '"This visit marked the first public display of missiles," an unnamed official told CNN in January.'
+    assert has_slot("person", text, [], None, ["who", "described", "the", "visit"])
+    assert not has_slot("person", text, [], None, ["who", "replaced", "shoigu"])
+    unclear = "It's unclear when exactly the missiles were delivered."
+    assert has_slot("time", unclear, [], None, [], unknown_ok=True)  # "Does the article say when…?"
+    assert not has_slot("time", unclear, [], None, [])  # "When were they delivered?" is not answered
+
+
+def test_places_renamed_since_wordnet_and_ordinary_words() -> None:
+    assert "ukraine" in related("Kyiv")
+    assert is_common_word("Construction") and is_common_word("Library")
+    assert not is_common_word("Iran") and not is_common_word("Shoigu")
