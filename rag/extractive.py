@@ -313,9 +313,12 @@ def _speaker_says(question: str, text: str) -> bool:
     m = SPEECH_ASKED.search(question)
     if not m or not SPEECH_SAID.search(text):
         return False
-    speaker = [t for t in tokens(m.group(1)) if t not in {"it", "they"}]
+    # The speaker is the phrase before a preposition: "Tehran's envoys" in "Tehran's envoys at the world body".
+    head = re.split(r"\s+(?:at|of|in|from|to|for|with|on|inside|within)\s+", m.group(1), maxsplit=1)[0]
+    speaker = [t for t in tokens(head) if t not in {"it", "they"}]
     terms = set(tokens(text))
-    return not speaker or any(_has_term(t, terms) for t in speaker[-2:])
+    rel = related_terms(head)
+    return not speaker or any(_has_term(t, terms) or _said_related(rel.get(t), terms) for t in speaker[-2:])
 
 
 def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
@@ -421,10 +424,21 @@ class ExtractiveAnswerer:
 
         return sum(q.weights[t] * self.idf(t) * credit(t) for t in q.terms) / total
 
-    def _kind_matches(self, kind: str, cands: list[Candidate]) -> dict[int, bool]:
-        """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal")."""
+    def _kind_matches(self, kind: str, cands: list[Candidate], given: Sequence[str] = ()) -> dict[int, bool]:
+        """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal").
+
+        Names the question ``given`` does not count, nor the countries of the capitals it gives: "Russia" names no
+        nation for "which nation sent rockets to Moscow?".
+        """
+        known = {t for e in given for t in tokens(e)}
+        known |= {t for e in given for parts in related_stems(e.lower()) if len(parts) == 1 for t in parts}
         full = [e.replace("’", " ").replace("'", " ") for c in cands for e in entities_in(c.text)]
-        names = {id(c): [w for e in entities_in(c.text) for w in re.split(r"[\s’']+", e) if w] for c in cands}
+        names = {
+            id(c): [
+                w for e in entities_in(c.text) for w in re.split(r"[\s’']+", e) if w and stem(w.lower()) not in known
+            ]
+            for c in cands
+        }
         every = list(dict.fromkeys(w for ws in names.values() for w in ws))
         if not every:
             return {}
@@ -624,7 +638,7 @@ class ExtractiveAnswerer:
         self._soft_coverage(q, top)
         qpairs = _pairs(q.text)
         kind = asked_kind(q.text)
-        kind_match = self._kind_matches(kind, cands) if kind else {}
+        kind_match = self._kind_matches(kind, cands, q.entities) if kind else {}
         counted = _counted(q)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]

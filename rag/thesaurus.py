@@ -221,7 +221,8 @@ def is_a(word: str, kind: str) -> bool:
     if not t:
         return False
     kinds = t.kinds(word)
-    return any(k in kinds for k in t.base_forms(kind.lower(), "noun"))
+    heads = kinds | {k.rsplit(" ", 1)[-1] for k in kinds}  # "Asian nation" is a nation
+    return any(k in heads for k in t.base_forms(kind.lower(), "noun"))
 
 
 @lru_cache(maxsize=20000)

@@ -51,3 +51,8 @@ def test_what_a_name_is_a_kind_of() -> None:
     assert is_a("Tehran", "city")
     assert not is_a("Journal", "force")
     assert not is_a("qwertyuiop", "force")
+
+
+def test_a_kind_is_also_the_head_of_a_broader_name() -> None:
+    assert is_a("Iran", "nation")  # Iran → "Asian nation"
+    assert not is_a("Iran", "company")
