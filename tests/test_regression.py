@@ -1,8 +1,9 @@
 """The question sets run through the public contract with the extractive default.
 
-Four sets: the project's own set for the seed article, a second set for the seed article written blind by another
-tester (its first run, before any change prompted by it, measured pass 80%, answers 86%, citations 89%, near-miss
-71%, follow-ups 75%), and one set each for two unrelated articles written for the tests. Each floor sits about one
+Five sets: the project's own set for the seed article, two more sets for the seed article written blind by other
+testers (the first one's first run, before any change prompted by it, measured pass 80%, answers 86%, citations 89%,
+near-miss 71%, follow-ups 75%; the second one's pass 62.5%, answers 62%, citations 67%, near-miss 71%, follow-ups
+67%), and one set each for two unrelated articles written for the tests. Each floor sits about one
 case below the figure measured now, so a change that loses a case fails here. The product targets (answers and
 citations 95%, precision 90%, near-miss 80%, follow-ups 90%) are compared in the closing figures of the eval
 report, not claimed by these floors.
@@ -36,6 +37,15 @@ HELDOUT_FLOORS = {  # measured: 100 / 100 / 100 / 97.3 / 100 / 100 / 100
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.85,
     "followup_accuracy": 0.87,
+}
+HELDOUT2_FLOORS = {  # measured: 80.0 / 78.4 / 83.3 / 81.1 / 100 / 100 / 88.9
+    "pass_rate": 0.77,
+    "answer_accuracy": 0.75,
+    "citation_hit_rate": 0.80,
+    "citation_precision": 0.78,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.85,
+    "followup_accuracy": 0.77,
 }
 SECOND_FLOORS = {  # measured: 93.9 / 93.8 / 92.9 / 92.9 / 100 / 100 / 100
     "pass_rate": 0.90,
@@ -85,6 +95,11 @@ def test_seed_question_set(seed_bot) -> None:  # noqa: ANN001
 @pytest.mark.slow
 def test_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
     _run(DATA / "heldout_seed_questions.yaml", seed_bot, HELDOUT_FLOORS, 40)
+
+
+@pytest.mark.slow
+def test_second_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
+    _run(DATA / "heldout2_seed_questions.yaml", seed_bot, HELDOUT2_FLOORS, 40)
 
 
 @pytest.mark.slow
