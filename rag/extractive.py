@@ -39,6 +39,9 @@ MAX_CHARS = 600
 MAX_SENTENCES = 3
 QUOTE_MAX_CHARS = 700  # room to finish a quotation the answer opened
 PHRASE_WEIGHT = 0.15  # bonus for saying the question's words in the same order
+HOW_TO = re.compile(
+    r"^\W*how\s+(?:do|can|could|should|would|might|does|did)\s+(?:i|you|we|one|they|people)\s+(\w+)", re.I
+)
 NEXT_BONUS = 0.4  # "And now?": the sentence right after the one that answered before (the question has no words)
 KIND_BONUS = 0.1  # bonus for naming something of the kind asked for ("which paper" ~ "Journal")
 KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
@@ -761,6 +764,14 @@ class ExtractiveAnswerer:
                 return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
             best = on_focus[0]
             ranked = [best] + [c for c in ranked if c is not best]
+        how = HOW_TO.match(q.text)
+        if how and how.group(1).lower() not in STOPWORDS:
+            # "How do I reverse a list?" is answered by a sentence that says how to reverse, not by one about lists.
+            verb = how.group(1).lower()
+            rel = related_stems(verb)
+            if not _has_term(stem(verb), best.terms) and not _said_related(rel, best.terms):
+                asked = q.text[how.start(1) :].strip().rstrip("?.!").strip()
+                return self._abstain(f"The article doesn't say how to {asked}.", f"no sentence says how to {verb}")
         chosen = [best]
         for c in ranked[1:]:
             if len(chosen) >= MAX_SENTENCES:

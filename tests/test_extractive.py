@@ -79,3 +79,23 @@ def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
     spelled, acronym, neither = candidates([Hit(Passage("p2", "b.txt", 0, len(text), text), 0.5, 1.0)])
     match = answerer._kind_matches("force", [spelled, acronym, neither])
     assert match[id(spelled)] and match[id(acronym)] and not match[id(neither)]
+
+
+def test_a_how_to_question_needs_a_sentence_that_says_how_to_do_it() -> None:
+    from rag.embeddings import get_embeddings
+    from rag.extractive import ExtractiveAnswerer
+    from rag.retrieval import Hit
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    embeddings = get_embeddings(Settings().embedding_model)
+    text = "You can use negative indices to seek from the end, with identical semantics to those of Python lists."
+    question = "How do I reverse a list in Python?"
+    vector = embeddings.embed_query(question)
+    hits = [Hit(Passage("p1", "doc.txt", 0, len(text), text), 0.6, 1.0, vector)]
+    answerer = ExtractiveAnswerer(encode=embeddings.embed_documents, idf=lambda t: 2.0)
+    out = answerer.answer(analyse(question), hits, vector)
+    assert out.abstained and out.text == "The article doesn't say how to reverse a list in Python."
+    said = "To reverse a list in Python, call its reverse method or slice it with a step of -1."
+    hits = [Hit(Passage("p2", "doc.txt", 0, len(said), said), 0.8, 1.0, vector)]
+    assert not answerer.answer(analyse(question), hits, vector).abstained
