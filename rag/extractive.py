@@ -353,6 +353,32 @@ def _expand_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
                             q.terms.append(t)
 
 
+def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """Among several documents, only those whose retrieved passages name something the question names.
+
+    "How many people have been killed in Ukraine by drones?" is not answered from a story about Paris when the
+    article about Ukraine was retrieved too. With one document, or when no document names anything asked, all stay.
+    """
+    sources = {c.passage.source for c in cands}
+    if len(sources) < 2 or not q.entities:
+        return cands
+    rel = {e: related_stems(e.lower()) for e in q.entities}
+    asked = {e: tokens(e) for e in q.entities}
+
+    def names_one(text: str) -> bool:
+        terms = {t for e in entities_in(text) for t in tokens(e)}  # names only: "country" stands for no country
+        return any(
+            (parts and all(_has_term(t, terms) for t in parts)) or _said_related(rel[e], terms)
+            for e, parts in asked.items()
+        )
+
+    texts: dict[str, list[str]] = {}
+    for c in cands:
+        texts.setdefault(c.passage.source, []).append(c.passage.text)
+    named = {src for src, ts in texts.items() if any(names_one(t) for t in dict.fromkeys(ts))}
+    return [c for c in cands if c.passage.source in named] if named else cands
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
 
@@ -692,7 +718,7 @@ class ExtractiveAnswerer:
             self._local.idf = None
 
     def _answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
-        cands = candidates(hits)
+        cands = _named_sources(q, candidates(hits))
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
         _expand_acronyms(q, cands)

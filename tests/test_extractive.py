@@ -99,3 +99,23 @@ def test_a_how_to_question_needs_a_sentence_that_says_how_to_do_it() -> None:
     said = "To reverse a list in Python, call its reverse method or slice it with a step of -1."
     hits = [Hit(Passage("p2", "doc.txt", 0, len(said), said), 0.8, 1.0, vector)]
     assert not answerer.answer(analyse(question), hits, vector).abstained
+
+
+def test_among_several_documents_only_those_naming_what_is_asked_are_quoted() -> None:
+    from rag.extractive import _named_sources
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    story = "Today, a dragon flew over Paris, France, killing at least 130 people."
+    article = "Iran had provided Russia with hundreds of drones, which Russian forces have used against Ukraine."
+    hits = [
+        Hit(Passage("a", "story.txt", 0, len(story), story), 0.5, 1.0),
+        Hit(Passage("b", "news.txt", 0, len(article), article), 0.4, 1.0),
+    ]
+    cands = candidates(hits)
+    q = analyse("How many people have been killed in Ukraine by Iranian-made drones?")
+    kept = _named_sources(q, cands)
+    assert {c.passage.source for c in kept} == {"news.txt"}  # the story names nothing the question names
+    # One document, or no document naming anything asked: everything stays.
+    assert _named_sources(q, candidates(hits[:1])) == candidates(hits[:1])
+    assert len(_named_sources(analyse("How many people were killed?"), cands)) == len(cands)
