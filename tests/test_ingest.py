@@ -344,6 +344,91 @@ def test_a_batch_killed_before_its_records_is_completed_by_the_rerun(tmp_path: P
     assert not Store(s).interrupted()
 
 
+def _streaming_ingestor(settings, log: list, monkeypatch: pytest.MonkeyPatch, budget: int = 200):  # noqa: ANN001, ANN202
+    """An ingestor with the real encoder in small runs (``budget`` tokens each), its Chroma writes recorded."""
+    from rag.ingest import Ingestor
+
+    store = Store(settings)
+    ingestor = Ingestor(settings, store)
+    model = ingestor.embeddings.model
+    if ingestor.embeddings.backend != "onnx":
+        pytest.skip("the encoder runs in one piece without ONNX")
+    monkeypatch.setattr(model, "token_budget", budget)
+    store._chunks = _Recorder(store.chunks(create=True), "chunks", log)
+    store._docs = _Recorder(store.documents(), "records", log)
+    return ingestor
+
+
+def test_chunks_are_written_while_the_encoder_runs_and_records_follow_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from rag.chunking import chunk_text
+    from rag.embeddings import get_embeddings
+    from rag.ingest import chunk_id, doc_id
+
+    paths = _notes(tmp_path / "docs", 12)
+    s = _small_chunks(tmp_path, batch=20)
+    writes: list = []
+    ingestor = _streaming_ingestor(s, writes, monkeypatch)
+    report = ingestor.run([tmp_path / "docs"])
+    want = {
+        chunk_id(str(p.resolve()), c.start, c.text): (str(p.resolve()), c.start, c.end, c.text)
+        for p in paths
+        for c in chunk_text(p.read_text(), s.chunk_size, s.chunk_overlap)
+    }
+    assert report.added == report.chunks == len(want) and not report.errors
+    chunk_writes = [ids for kind, ids in writes if kind == "chunks"]
+    record_writes = [ids for kind, ids in writes if kind == "records"]
+    assert len(chunk_writes) > len(record_writes)  # a batch's chunks in more than one call, before its records
+    got = {cid: (str(m["source"]), int(m["start"]), int(m["end"]), t) for cid, t, m in Store(s).iter_chunks()}
+    assert got == want
+    stored_at = {i: n for n, (kind, ids) in enumerate(writes) if kind == "chunks" for i in ids}
+    recorded_at = {i: n for n, (kind, ids) in enumerate(writes) if kind == "records" for i in ids}
+    assert set(recorded_at) == {doc_id(str(p.resolve())) for p in paths}
+    for cid, (source, *_rest) in want.items():
+        assert stored_at[cid] < recorded_at[doc_id(source)]
+    # The vectors stored are those of the encoder called on the texts.
+    rows = Store(s).chunks().get(ids=list(want), include=["embeddings", "documents"])
+    ref = np.asarray(get_embeddings(s.embedding_model).embed_documents(rows["documents"]), dtype=np.float32)
+    assert np.allclose(np.asarray(rows["embeddings"], dtype=np.float32), ref, atol=1e-5)
+    assert not Store(s).interrupted()
+
+
+def test_a_failed_chunk_write_stops_the_run_before_any_later_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _notes(tmp_path / "docs", 12)
+    s = _small_chunks(tmp_path, batch=20)
+    writes: list = []
+    ingestor = _streaming_ingestor(s, writes, monkeypatch)
+
+    class FailsOnTheFourthWrite(_Recorder):
+        def upsert(self, **kw) -> None:  # noqa: ANN003
+            if sum(kind == "chunks" for kind, _ in self._log) == 3:
+                self._log.append(("failed", list(kw["ids"])))
+                raise RuntimeError("disk full")
+            super().upsert(**kw)
+
+    store = ingestor.store
+    store._chunks = FailsOnTheFourthWrite(store._chunks._col, "chunks", writes)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingestor.run([tmp_path / "docs"])
+    written = [(kind, ids) for kind, ids in writes if kind in ("chunks", "records", "failed")]
+    assert [kind for kind, _ in written if kind != "records"] == ["chunks"] * 3 + ["failed"]
+    assert written[-1][0] == "failed"  # nothing written after it, the records of its batch included
+    assert [kind for kind, _ in written].count("records") == 1  # the first batch's, not the failed one's
+    assert Store(s).interrupted()
+
+    report = ingest_paths(s, [tmp_path / "docs"])
+    assert not report.errors and not Store(s).interrupted()
+    assert report.chunks == Store(s).count() == assert_offsets_exact(s)
+    assert len(Store(s).documents().get()["ids"]) == 12
+    again = ingest_paths(s, [tmp_path / "docs"])
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, report.chunks)
+
+
 def test_the_same_file_named_twice_is_written_once(tmp_path: Path) -> None:
     paths = _notes(tmp_path / "docs", 3)
     s = _small_chunks(tmp_path)
