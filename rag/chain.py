@@ -76,11 +76,7 @@ class Chatbot:
         question = self.check_question(question)
         standalone, context = self.condense(question, history or [])
         hits = self.searcher.search(search_text(standalone), self.settings.top_k)
-        info = analyse(focus_of(standalone), context)
-        if standalone != question and history:
-            info.previous = previous_sentences(history)
-            info.bare = is_bare(question)
-            borrow_terms(info, question)
+        info = question_info(question, standalone, context, history)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -309,7 +305,13 @@ class Chatbot:
         question = self.check_question(inputs.get("question", ""))
         history = inputs.get("history") or []
         standalone, context = self.condense(question, history)
-        return {"question": question, "standalone_question": standalone, "context": context, "t0": time.perf_counter()}
+        return {
+            "question": question,
+            "standalone_question": standalone,
+            "context": context,
+            "history": history,
+            "t0": time.perf_counter(),
+        }
 
     def _answer_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
         hits = [
@@ -328,7 +330,7 @@ class Chatbot:
             )
             for d in inputs["documents"]
         ]
-        info = analyse(focus_of(inputs["standalone_question"]), inputs["context"])
+        info = question_info(inputs["question"], inputs["standalone_question"], inputs["context"], inputs["history"])
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:
@@ -340,6 +342,18 @@ class Chatbot:
                 answer = stop.value
         answer.latency_ms = (time.perf_counter() - inputs["t0"]) * 1000
         return answer.to_dict()
+
+
+def question_info(
+    question: str, standalone: str, context: list[str], history: Sequence[Message] | None
+) -> QuestionInfo:
+    """What the question asks for; for a follow-up, also what the last answer quoted and the words it borrowed."""
+    info = analyse(focus_of(standalone), context)
+    if history and standalone != question:
+        info.previous = previous_sentences(history)
+        info.bare = is_bare(question)
+        borrow_terms(info, question)
+    return info
 
 
 def borrow_terms(info: QuestionInfo, question: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rag.chain import focus_of, search_text
 from rag.followup import condense
 
@@ -42,3 +44,21 @@ def test_that_thing_and_they_point_at_what_the_last_answer_named() -> None:
     )
     standalone, _ = condense("Which outlet did they tell?", history)
     assert standalone == "Which outlet did the unnamed official tell?"
+
+
+def test_the_chain_answers_a_follow_up_as_ask_does(tmp_path) -> None:  # noqa: ANN001
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "store")
+    ingest_paths(settings, [Path(__file__).parent / "data" / "second_article.txt"])
+    bot = Chatbot(settings)
+    history: list[dict[str, str]] = []
+    # "And now?" has no words of its own: both paths answer with what follows the last quote.
+    for question in ("Who cut the ribbon at the opening?", "What did she say families used to have to do?", "And now?"):
+        asked = bot.ask(question, history=history)
+        chained = bot.chain.invoke({"question": question, "history": history})
+        assert chained["answer"] == asked.text and chained["standalone_question"] == asked.standalone_question
+        history = [*history, *conversation(question, asked.text)]
+    assert "five-minute walk" in asked.text
