@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,21 +110,6 @@ class LocalEmbeddings:
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode(list(texts))
-
-    def embed_documents_in_runs(self, texts: list[str]) -> Iterator[tuple[list[int], Any]]:
-        """The vectors of ``embed_documents`` as they are computed: (positions in ``texts``, float32 array) pairs.
-
-        With ONNX, one pair per encoder run (the same runs as one ``embed_documents`` call); otherwise one pair.
-        """
-        texts = list(texts)
-        if not texts:
-            return
-        model = self.model
-        if self.backend == "onnx":
-            yield from model.encode_runs(texts)
-        else:
-            vecs = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False)
-            yield list(range(len(texts))), vecs
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([text])[0]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,6 @@ Progress = Callable[[str, int, int], None]  # (label, done, total)
 
 MAX_BATCH_DOCUMENTS = 256  # documents held for one batch (unchanged chunks and removals need no embedding)
 LOOKUP_DOCUMENTS = 64  # documents whose registry records and stored chunk ids are read with one call each
-MAX_PENDING_WRITES = 8  # Chroma calls queued behind the encoder before it waits for them
 
 
 @dataclass
@@ -55,57 +52,6 @@ class _Plan:
     stale: list[str]
 
 
-class _Writer:
-    """Chroma writes on one thread of their own, in the order given, while the caller encodes the next chunks.
-
-    After a write fails none of the later ones runs (a document's record never follows chunks that were not
-    stored); the failure is raised to the caller at its next ``submit`` or ``wait``.
-    """
-
-    def __init__(self) -> None:
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: list[Future[None]] = []
-        self._stop = threading.Event()
-
-    def submit(self, fn: Callable[..., None], *args: Any) -> None:
-        if self._stop.is_set():
-            self.wait()  # raises the failure
-        while len(self._pending) >= MAX_PENDING_WRITES:
-            self._pending.pop(0).result()
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-ingest-writer")
-        self._pending.append(self._pool.submit(self._guarded, fn, *args))
-
-    def _guarded(self, fn: Callable[..., None], *args: Any) -> None:
-        if self._stop.is_set():
-            return
-        try:
-            fn(*args)
-        except BaseException:
-            self._stop.set()
-            raise
-
-    def wait(self) -> None:
-        """Return once every write given so far has ended; raise the first that failed."""
-        pending, self._pending = self._pending, []
-        for f in pending:
-            f.result()
-
-    def close(self, cancel: bool = False) -> None:
-        """Stop the thread; with ``cancel`` the writes not started are dropped (the one running always ends)."""
-        if cancel:
-            self._stop.set()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        self._pending = []
-        self._stop.clear()
-
-
-def _upsert(col: Any, ids: list[str], vectors: list[Any], texts: list[str], metas: list[Any]) -> None:
-    col.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metas)
-
-
 def chunk_id(source: str, start: int, text: str) -> str:
     """Deterministic: the same chunk of the same document always gets the same id."""
     return hashlib.sha256(f"{source}\x00{start}\x00{text}".encode()).hexdigest()[:32]
@@ -133,11 +79,11 @@ class Ingestor:
         self.store = store or Store(settings)
         self.progress = progress
         self._writing = False
-        self._writer = _Writer()
-        self._in_flight: set[str] = set()  # sources whose writes were handed to the writer and may not have ended
         from rag.embeddings import get_embeddings
 
-        self.embeddings = get_embeddings(settings.embedding_model, settings.openai_api_key, settings.openai_base_url)
+        self.embeddings = get_embeddings(
+            settings.embedding_model, settings.openai_api_key, settings.openai_base_url
+        )
 
     def _chunker_key(self) -> str:
         s = self.settings
@@ -145,20 +91,9 @@ class Ingestor:
 
     def ingest_document(self, doc: Document, report: IngestReport) -> None:
         """Bring one document's chunks up to date: add new ones, delete stale ones, then record it."""
-        try:
-            plans = self._plan([doc], report)
-            if plans:
-                self._write(plans, report)
-            self._settle()
-        except BaseException:
-            self._writer.close(cancel=True)
-            raise
-        self._writer.close()
-
-    def _settle(self) -> None:
-        """Wait for the writes handed to the writer thread (raising the first that failed)."""
-        self._writer.wait()
-        self._in_flight.clear()
+        plans = self._plan([doc], report)
+        if plans:
+            self._write(plans, report)
 
     def _plan(self, docs: list[Document], report: IngestReport) -> list[_Plan]:
         """What each of ``docs`` (distinct sources) needs written; those whose record says up to date are left out.
@@ -211,11 +146,7 @@ class Ingestor:
         return batch
 
     def _write(self, plans: list[_Plan], report: IngestReport) -> None:
-        """Embed the new chunks of ``plans`` together, store them, delete stale ones, then record the documents.
-
-        The writes go to the writer thread in that order, so Chroma stores chunks while the encoder computes the
-        next ones; this returns once the writes are handed over (``_settle`` waits for them).
-        """
+        """Embed the new chunks of ``plans`` together, store them, delete stale ones, then record the documents."""
         chunks_col = self.store.chunks(create=True)
         ids: list[str] = []
         texts: list[str] = []
@@ -229,71 +160,16 @@ class Ingestor:
         stale = [i for p in plans for i in p.stale]
         if ids or stale:
             self._begin_writing()
-        self._in_flight.update(p.doc.source for p in plans)
+        # One call for the whole batch: the encoder groups texts of similar length across documents.
+        vectors = self.embeddings.embed_documents(texts) if texts else []
         step = self.store.max_batch()
-        # One encoder call for the whole batch: it groups texts of similar length across documents. Its runs go
-        # from the shortest texts to the longest; the chunks of the runs before the last are written in one call
-        # while the last run is computed, then the rest (a Chroma call costs per call as well as per chunk).
-        ready: list[int] = []
-        parts: list[Any] = []
-        done = 0
-        for idx, vectors in self._embed_in_runs(texts):
-            done += len(idx)
-            ready.extend(idx)
-            parts.append(vectors)
-            if len(ready) >= step or len(texts) - done <= len(idx):
-                self._submit_chunks(chunks_col, ready, parts, ids, texts, metas, step)
-                ready, parts = [], []
-        if ready:
-            self._submit_chunks(chunks_col, ready, parts, ids, texts, metas, step)
+        for lo in range(0, len(ids), step):
+            hi = lo + step
+            chunks_col.upsert(ids=ids[lo:hi], embeddings=vectors[lo:hi], documents=texts[lo:hi], metadatas=metas[lo:hi])
         for lo in range(0, len(stale), step):
-            self._writer.submit(chunks_col.delete, stale[lo : lo + step])
+            chunks_col.delete(ids=stale[lo : lo + step])
         # The document records are written last: they are the commit marks that make a re-run skip a document.
-        self._writer.submit(self._record, self.store.documents(), plans, step)
-        for p in plans:
-            if p.known:
-                report.updated += len(p.new_ids)
-            else:
-                report.added += len(p.new_ids)
-            report.unchanged += len(p.wanted) - len(p.new_ids)
-            report.removed += len(p.stale)
-
-    def _embed_in_runs(self, texts: list[str]) -> Iterator[tuple[list[int], Any]]:
-        """(positions in ``texts``, vectors) as the encoder computes them; one pair for encoders without runs."""
-        if not texts:
-            return
-        in_runs = getattr(self.embeddings, "embed_documents_in_runs", None)
-        if in_runs is not None:
-            yield from in_runs(texts)
-        else:
-            yield list(range(len(texts))), self.embeddings.embed_documents(texts)
-
-    def _submit_chunks(
-        self,
-        chunks_col: Any,
-        rows: list[int],
-        parts: list[Any],
-        ids: list[str],
-        texts: list[str],
-        metas: list[Any],
-        step: int,
-    ) -> None:
-        """Hand the chunks at ``rows`` (their vectors in ``parts``, in that order) to the writer."""
-        vectors = [v for part in parts for v in part]
-        for lo in range(0, len(rows), step):
-            at = rows[lo : lo + step]
-            self._writer.submit(
-                _upsert,
-                chunks_col,
-                [ids[i] for i in at],
-                vectors[lo : lo + step],
-                [texts[i] for i in at],
-                [metas[i] for i in at],
-            )
-
-    def _record(self, docs_col: Any, plans: list[_Plan], step: int) -> None:
-        """Write the document records of ``plans`` (on the writer thread, after their chunks)."""
-        key = self._chunker_key()
+        docs_col = self.store.documents()
         for lo in range(0, len(plans), step):
             part = plans[lo : lo + step]
             docs_col.upsert(
@@ -301,10 +177,17 @@ class Ingestor:
                 embeddings=[[1.0]] * len(part),
                 documents=[p.doc.text for p in part],
                 metadatas=[
-                    {"source": p.doc.source, "sha256": p.sha, "chunks": len(p.wanted), "chunker": key} for p in part
+                    {"source": p.doc.source, "sha256": p.sha, "chunks": len(p.wanted), "chunker": self._chunker_key()}
+                    for p in part
                 ],
             )
         for p in plans:
+            if p.known:
+                report.updated += len(p.new_ids)
+            else:
+                report.added += len(p.new_ids)
+            report.unchanged += len(p.wanted) - len(p.new_ids)
+            report.removed += len(p.stale)
             log.info("ingested %s: %d chunk(s) written, %d removed", p.doc.source, len(p.new_ids), len(p.stale))
 
     def remove_source(self, source: str, report: IngestReport) -> None:
@@ -328,61 +211,45 @@ class Ingestor:
                 files.append(item)
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self.store.write_lock(on_wait=on_wait):
-            try:
-                wrote = self._run(files, max_bytes, prune, report)
-            except BaseException:
-                self._writer.close(cancel=True)  # the write running ends before the lock is released
-                raise
-            self._writer.close()
+            interrupted = self.store.interrupted()
+            if interrupted:
+                log.warning("the last ingest into %s was interrupted; completing it", self.settings.store_label())
+            # Documents are looked up in groups, and wait in a batch until it holds ``ingest_batch`` new chunks: the
+            # encoder and Chroma work best on many chunks at once. Each is recorded once the whole batch is stored.
+            group: list[Document] = []
+            batch: list[_Plan] = []
+            for i, path in enumerate(files):
+                if self.progress:
+                    self.progress(path.name, i, len(files))
+                try:
+                    doc = load_file(path, max_bytes)
+                except InputError as exc:  # this file only; a store or configuration error stops the run
+                    report.errors.append(str(exc))
+                    continue
+                report.documents += 1
+                if any(d.source == doc.source for d in group) or any(p.doc.source == doc.source for p in batch):
+                    # The same file named twice: written once, then looked up again (and found up to date).
+                    batch = self._add(self._plan(group, report), batch, report, flush=True)
+                    group = []
+                group.append(doc)
+                if len(group) >= LOOKUP_DOCUMENTS:
+                    batch = self._add(self._plan(group, report), batch, report)
+                    group = []
+            self._add(self._plan(group, report), batch, report, flush=True)
+            if self.progress:
+                self.progress("", len(files), len(files))
+            if prune:
+                for source in self.known_sources():
+                    if not Path(source).exists():
+                        self.remove_source(source, report)
+            wrote = self._writing or interrupted
+            if wrote:
+                self.store.bump_revision(writing=False)  # the commit mark of the whole run
+                self._writing = False
         report.chunks = self.store.count()
         if wrote:
             self._save_lexical_index()
         return report
-
-    def _run(self, files: list[Path], max_bytes: int, prune: bool, report: IngestReport) -> bool:
-        """The body of ``run``, under the write lock; True when it wrote (or completed an interrupted run)."""
-        interrupted = self.store.interrupted()
-        if interrupted:
-            log.warning("the last ingest into %s was interrupted; completing it", self.settings.store_label())
-        # Documents are looked up in groups, and wait in a batch until it holds ``ingest_batch`` new chunks: the
-        # encoder and Chroma work best on many chunks at once. Each is recorded once the whole batch is stored.
-        group: list[Document] = []
-        batch: list[_Plan] = []
-        for i, path in enumerate(files):
-            if self.progress:
-                self.progress(path.name, i, len(files))
-            try:
-                doc = load_file(path, max_bytes)
-            except InputError as exc:  # this file only; a store or configuration error stops the run
-                report.errors.append(str(exc))
-                continue
-            report.documents += 1
-            if (
-                doc.source in self._in_flight
-                or any(d.source == doc.source for d in group)
-                or any(p.doc.source == doc.source for p in batch)
-            ):
-                # The same file named twice: written once, then looked up again (and found up to date).
-                batch = self._add(self._plan(group, report), batch, report, flush=True)
-                group = []
-                self._settle()
-            group.append(doc)
-            if len(group) >= LOOKUP_DOCUMENTS:
-                batch = self._add(self._plan(group, report), batch, report)
-                group = []
-        self._add(self._plan(group, report), batch, report, flush=True)
-        self._settle()
-        if self.progress:
-            self.progress("", len(files), len(files))
-        if prune:
-            for source in self.known_sources():
-                if not Path(source).exists():
-                    self.remove_source(source, report)
-        wrote = self._writing or interrupted
-        if wrote:
-            self.store.bump_revision(writing=False)  # the commit mark of the whole run
-            self._writing = False
-        return wrote
 
     def _save_lexical_index(self) -> None:
         """Build and save the lexical index of the new revision, so the first question after an ingest need not."""

@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,20 +210,9 @@ class OnnxEncoder:
 
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        out: list[Any] = [None] * len(texts)
-        for idx, vectors in self.encode_runs(texts):
-            for i, v in zip(idx, vectors, strict=True):
-                out[i] = v
-        return np.stack(out)
-
-    def encode_runs(self, texts: list[str]) -> Iterator[tuple[list[int], Any]]:
-        """``encode`` one onnxruntime run at a time: (positions in ``texts``, float32 vectors) as each run ends.
-
-        The same runs as ``encode``: every text is tokenised first, then sorted by length, so a caller can use the
-        vectors of a run (write them, say) while the next ones are computed, without smaller, more padded batches.
-        """
         rows = [e.ids for e in self.tokenizer.encode_batch(texts)]
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        out: list[Any] = [None] * len(rows)
         lo = 0
         while lo < len(order):
             hi = lo + 1
@@ -236,8 +224,10 @@ class OnnxEncoder:
             ):
                 hi += 1
             idx = order[lo:hi]
-            yield idx, self._run([rows[i] for i in idx])
+            for i, v in zip(idx, self._run([rows[i] for i in idx]), strict=True):
+                out[i] = v
             lo = hi
+        return np.stack(out)
 
 
 def threads() -> int:
