@@ -134,7 +134,6 @@ def _quiet_loaders() -> None:
         hf_logging.set_verbosity_error()
     except Exception:  # noqa: BLE001 - cosmetic only
         pass
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def get_embeddings(spec: str, api_key: str | None = None, base_url: str | None = None) -> Embeddings:

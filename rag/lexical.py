@@ -166,7 +166,7 @@ class LexicalIndex:
         return [(i, s) for i, s in ranked if s > 0]
 
 
-K1, B = 1.5, 0.75  # bm25s's defaults, which build_index uses
+K1, B = 1.5, 0.75  # BM25's usual parameters (bm25s's defaults)
 
 
 def _k(length: Any, mean: float) -> Any:
@@ -231,9 +231,42 @@ def _vectors(store: Store, ids: list[str], previous: LexicalIndex) -> Any:
     return out
 
 
+def bm25_arrays(docs: list[list[str]]) -> tuple[dict[str, int], Any, Any, Any]:
+    """(vocab, data, indices, indptr) of BM25, Lucene variant, term-major, built with numpy alone.
+
+    The same scores as ``bm25s.BM25(k1=K1, b=B).index(docs)`` (checked in tests) without importing bm25s and scipy.
+    """
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    counts: list[int] = []
+    for row, doc in enumerate(docs):
+        tf: dict[int, int] = {}
+        for term in doc:
+            t = vocab.setdefault(term, len(vocab))
+            tf[t] = tf.get(t, 0) + 1
+        rows.extend([row] * len(tf))
+        cols.extend(tf)
+        counts.extend(tf.values())
+    row_a = np.asarray(rows, dtype=np.int64)
+    col_a = np.asarray(cols, dtype=np.int64)
+    tf_a = np.asarray(counts, dtype=np.float64)
+    lengths = np.asarray([len(d) for d in docs], dtype=np.float64)
+    n = len(docs)
+    df = np.bincount(col_a, minlength=len(vocab)).astype(np.float64)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    part = tf_a / (tf_a + K1 * ((1 - B) + B * lengths[row_a] / max(float(lengths.mean()), 1e-9)))
+    order = np.lexsort((row_a, col_a))  # term-major, chunks in order within a term
+    data = (idf[col_a] * part)[order].astype(np.float32)
+    indices = row_a[order].astype(np.int32)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(col_a, minlength=len(vocab)))]).astype(np.int64)
+    return vocab, data, indices, indptr
+
+
 def build_index(store: Store, revision: str, previous: LexicalIndex | None = None) -> LexicalIndex:
     """The index of the store as it is now; vectors ``previous`` holds are reused instead of read again."""
-    import bm25s
     import numpy as np
 
     model = store.settings.embedding_model
@@ -248,22 +281,19 @@ def build_index(store: Store, revision: str, previous: LexicalIndex | None = Non
     except Exception as exc:  # noqa: BLE001 - Chroma cannot always return vectors while another process writes
         log.info("chunk vectors unavailable (%s); dense search goes through Chroma for this revision", exc)
         ids, docs, vectors, sources = _read_chunks(store, with_vectors=False)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     if not ids:
         empty = np.zeros(0, dtype=np.int64)
         return LexicalIndex(revision, [], {}, np.zeros(0, dtype=np.float32), empty.astype(np.int32), empty, None)
-    bm25 = bm25s.BM25(k1=K1, b=B)
-    bm25.index(docs, show_progress=False)
-    sc = bm25.scores
+    vocab, data, indices, indptr = bm25_arrays(docs)
     names = list(dict.fromkeys(sources))
     number = {name: i for i, name in enumerate(names)}
     return LexicalIndex(
         revision,
         ids,
-        dict(bm25.vocab_dict),
-        np.asarray(sc["data"], dtype=np.float32),
-        np.asarray(sc["indices"], dtype=np.int32),
-        np.asarray(sc["indptr"], dtype=np.int64),
+        vocab,
+        data,
+        indices,
+        indptr,
         vectors,
         model=model,
         sources=np.asarray([number[name] for name in sources], dtype=np.int32),

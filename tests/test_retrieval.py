@@ -8,7 +8,7 @@ import pytest
 
 from rag.embeddings import get_embeddings
 from rag.ingest import ingest_paths
-from rag.lexical import LexicalIndex
+from rag.lexical import LexicalIndex, bm25_arrays
 from rag.retrieval import HybridSearcher
 from rag.store import Store
 from rag.text import tokens
@@ -58,20 +58,36 @@ def test_words_no_chunk_uses_are_looked_for_in_related_words() -> None:
 
 
 def small_index(texts: list[str]) -> LexicalIndex:
-    import bm25s
-    import numpy as np
+    vocab, data, indices, indptr = bm25_arrays([tokens(t) for t in texts])
+    return LexicalIndex("r", [f"c{i}" for i in range(len(texts))], vocab, data, indices, indptr)
 
-    bm25 = bm25s.BM25()
-    bm25.index([tokens(t) for t in texts], show_progress=False)
-    sc = bm25.scores
-    return LexicalIndex(
-        "r",
-        [f"c{i}" for i in range(len(texts))],
-        dict(bm25.vocab_dict),
-        np.asarray(sc["data"], dtype=np.float32),
-        np.asarray(sc["indices"], dtype=np.int32),
-        np.asarray(sc["indptr"], dtype=np.int64),
-    )
+
+def test_the_index_bm25_is_bm25s_lucene() -> None:
+    import bm25s
+
+    from rag.lexical import K1, B
+    from rag.text import sentence_spans
+
+    text = SEED.read_text(encoding="utf-8")
+    docs = [tokens(text[s:e]) or ["\u2205"] for s, e in sentence_spans(text)]
+    vocab, data, indices, indptr = bm25_arrays(docs)
+    reference = bm25s.BM25(k1=K1, b=B)
+    reference.index(docs, show_progress=False)
+    sc = reference.scores
+    for term, t in vocab.items():
+        r = reference.vocab_dict[term]
+        ours = dict(
+            zip(indices[indptr[t] : indptr[t + 1]].tolist(), data[indptr[t] : indptr[t + 1]].tolist(), strict=True)
+        )
+        theirs = dict(
+            zip(
+                sc["indices"][sc["indptr"][r] : sc["indptr"][r + 1]].tolist(),
+                sc["data"][sc["indptr"][r] : sc["indptr"][r + 1]].tolist(),
+                strict=True,
+            )
+        )
+        assert ours.keys() == theirs.keys()
+        assert all(abs(ours[k] - theirs[k]) < 1e-5 for k in ours), term
 
 
 def test_bm25_within_the_candidates_weighs_the_telling_word() -> None:
