@@ -8,7 +8,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from operator import itemgetter
 from typing import Any
 
 from rag.citations import verify
@@ -75,7 +74,8 @@ class Chatbot:
         t0 = time.perf_counter()
         question = self.check_question(question)
         standalone, context = self.condense(question, history or [])
-        hits = self.searcher.search(search_text(standalone), self.settings.top_k)
+        about = self.conversation_document(question, standalone, history)
+        hits = self.searcher.search(search_text(standalone), self.settings.top_k, about=about)
         info = question_info(question, standalone, context, history)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
@@ -103,9 +103,7 @@ class Chatbot:
 
             self._chain = (
                 RunnableLambda(self._condense_step)
-                | RunnablePassthrough.assign(
-                    documents=itemgetter("standalone_question") | RunnableLambda(search_text) | self.retriever
-                )
+                | RunnablePassthrough.assign(documents=RunnableLambda(self._retrieve_step))
                 | RunnableLambda(self._answer_step)
             )
         return self._chain
@@ -312,6 +310,18 @@ class Chatbot:
             "history": history,
             "t0": time.perf_counter(),
         }
+
+    def conversation_document(self, question: str, standalone: str, history: Sequence[Message] | None) -> str | None:
+        """For a follow-up, the document the last answer quoted: the conversation stays about that article."""
+        if not history or standalone == question:
+            return None
+        quoted = previous_sentences(history)
+        return self.searcher.document_of(quoted[0]) if quoted else None
+
+    def _retrieve_step(self, inputs: dict[str, Any]) -> Any:
+        about = self.conversation_document(inputs["question"], inputs["standalone_question"], inputs["history"])
+        retriever = self.retriever if about is None else self.retriever.model_copy(update={"about": about})
+        return retriever.invoke(search_text(inputs["standalone_question"]))
 
     def _answer_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
         hits = [

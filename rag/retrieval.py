@@ -48,9 +48,13 @@ class HybridSearcher:
         self.depth = depth
         self.lexical = LexicalCache(store)
 
-    def search(self, query: str, k: int, query_vector: list[float] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int, query_vector: list[float] | None = None, about: str | None = None
+    ) -> list[Hit]:
+        """The ``k`` best passages; ``about``: the document a conversation is about, searched alone when the store
+        holds others (a follow-up continues the conversation about that article)."""
         try:
-            return self._search(query, k, query_vector)
+            return self._search(query, k, query_vector, about)
         except RagError:
             raise
         except Exception as exc:  # noqa: BLE001 - damage the open-time check cannot see surfaces here
@@ -59,7 +63,15 @@ class HybridSearcher:
                 "if it is damaged, rebuild it: rag ingest --rebuild [PATH...]"
             ) from None
 
-    def _search(self, query: str, k: int, query_vector: list[float] | None) -> list[Hit]:
+    def document_of(self, text: str) -> str | None:
+        """The document a quoted sentence comes from, when the store holds several (None otherwise)."""
+        index = self.lexical.get()
+        if index.sources is None or len(index.source_names or []) < 2 or not text.strip():
+            return None
+        best = index.search(text, 1)
+        return index.source_of(best[0][0]) if best else None
+
+    def _search(self, query: str, k: int, query_vector: list[float] | None, about: str | None = None) -> list[Hit]:
         col = self.store.chunks()
         if col is None or not query.strip():
             return []
@@ -72,9 +84,15 @@ class HybridSearcher:
         # Exact cosine over the cached vectors: Chroma's HNSW missed a small article among many unrelated
         # documents (recall@30 0.63 at 20k chunks), and a matrix product is a few ms at 100k chunks.
         qv = np.asarray(vec, dtype=np.float32)
-        fused, evidence = _rank(index, query, qv, depth, None)
-        best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
-        lead = _lead_document(index, best)
+        mine = index.rows_of(about) if about and index.sources is not None and len(index.source_names) > 1 else None
+        if mine is not None and len(mine):
+            fused, evidence = _rank(index, query, qv, depth, mine)
+            best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+            lead = None
+        else:
+            fused, evidence = _rank(index, query, qv, depth, None)
+            best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+            lead = _lead_document(index, best)
         if lead is not None:
             # Most hits come from one document: its places among them go to its chunks ranked as if it were alone in
             # the store, so words common in it but rare elsewhere do not decide which of its passages are found.
@@ -220,6 +238,7 @@ def _retriever_class() -> Any:
 
         searcher: Any
         k: int = 6
+        about: str | None = None  # the document a conversation is about (see HybridSearcher.search)
 
         def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
             return [
@@ -236,7 +255,7 @@ def _retriever_class() -> Any:
                         "lexical": h.lexical,
                     },
                 )
-                for h in self.searcher.search(query, self.k)
+                for h in self.searcher.search(query, self.k, about=self.about)
             ]
 
     HybridRetriever.__module__ = __name__

@@ -62,3 +62,32 @@ def test_the_chain_answers_a_follow_up_as_ask_does(tmp_path) -> None:  # noqa: A
         assert chained["answer"] == asked.text and chained["standalone_question"] == asked.standalone_question
         history = [*history, *conversation(question, asked.text)]
     assert "five-minute walk" in asked.text
+
+
+def test_a_follow_up_stays_with_the_document_the_conversation_is_about(tmp_path) -> None:  # noqa: ANN001
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+    from tests.conftest import SEED, make_settings
+
+    wiring = tmp_path / "wiring.txt"
+    wiring.write_text(
+        "\n\n".join(
+            f"Tell the electrician which outlet in room {i} should be replaced; an outlet that sparks must be "
+            "replaced at once, and the official wiring code says each outlet needs a ground."
+            for i in range(12)
+        )
+        + "\n"
+    )
+    settings = make_settings(tmp_path / "store")
+    ingest_paths(settings, [SEED, wiring])
+    bot = Chatbot(settings)
+    first = bot.ask("Who described the visit as the first public display of ballistic missiles?", history=[])
+    assert "unnamed official" in first.text
+    history = conversation("Who described the visit as the first public display of ballistic missiles?", first.text)
+    follow = bot.ask("Which outlet did they tell?", history=history)
+    assert follow.retrieved and all(p.source == str(SEED) for p in follow.retrieved)
+    assert "CNN" in follow.text
+    chained = bot.chain.invoke({"question": "Which outlet did they tell?", "history": history})
+    assert chained["answer"] == follow.text
+    # A question that is not a follow-up searches the whole store.
+    assert any(p.source == str(wiring) for p in bot.ask("Which outlet should be replaced?", history=[]).retrieved)
