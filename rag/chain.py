@@ -13,7 +13,7 @@ from typing import Any
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
 from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates
-from rag.followup import FOLLOWING_UP, Message, condense, is_bare, previous_sentences
+from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
 from rag.question import QuestionInfo, analyse
@@ -373,19 +373,6 @@ def borrow_terms(info: QuestionInfo, question: str) -> None:
     for t in info.terms:
         if t not in own and info.weights.get(t, 0) >= 1.0:
             info.weights[t] = BORROWED_WEIGHT
-
-
-def search_text(standalone: str) -> str:
-    """What retrieval looks for: the question and the one it follows up on, without the words joining them."""
-    if FOLLOWING_UP not in standalone:
-        return standalone
-    focus, _, before = standalone.partition(FOLLOWING_UP)
-    return f"{focus.strip()}? {before.removesuffix(')').strip()}"
-
-
-def focus_of(standalone: str) -> str:
-    """The question itself, without the conversation it follows up on (that part counts as context)."""
-    return standalone.split(FOLLOWING_UP)[0].strip()
 
 
 def renumber(text: str, citations: list[Any]) -> tuple[str, list[Any]]:

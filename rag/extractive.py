@@ -23,6 +23,7 @@ from rag.question import (
     SPEECH_SAID,
     QuestionInfo,
     asked_kind,
+    ends_noun_phrase,
     entities_in,
     has_rate,
     has_slot,
@@ -31,7 +32,7 @@ from rag.question import (
     quantity_near,
 )
 from rag.retrieval import Hit
-from rag.text import IRREGULAR, STOPWORDS, normalize, sentence_spans, stem, tokens, words
+from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.thesaurus import is_a, related_stems
 from rag.types import Citation, Passage
 
@@ -244,8 +245,7 @@ def _names_a(kind: str, text: str) -> bool:
             prev = ws[j]
             if prev[:1].isupper() and j > 0:
                 return True
-            low = prev.lower()
-            if low in STOPWORDS or low in IRREGULAR or (low.endswith("ed") and len(low) > 4):
+            if ends_noun_phrase(prev):
                 break
     return False
 
@@ -335,22 +335,30 @@ def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
                 c.terms |= set(parts)
 
 
+def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
+    """What acronyms the sentences' names could stand for: initials → the words of each run of two or more name
+    words ("IRGC" → "Islamic Revolutionary Guard Corps")."""
+    out: dict[str, list[str]] = {}
+    for c in cands:
+        for name in entities_in(c.text):
+            parts = name.replace("’", " ").replace("'", " ").split()
+            for i in range(len(parts)):
+                for j in range(i + 2, len(parts) + 1):
+                    out.setdefault(_initials(" ".join(parts[i:j])), []).append(" ".join(parts[i:j]))
+    return out
+
+
 def _expand_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
     """An acronym in the question also matches the words it stands for ("IRGC")."""
+    spelled = _spelled_out(cands)
     for ent in q.entities:
         if not (ent.isupper() and 2 <= len(ent) <= 6):
             continue
-        for c in cands:
-            for name in entities_in(c.text):
-                parts = re.split(r"[\s]+", name.replace("’", " ").replace("'", " "))
-                spans = [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)]
-                for span in spans:
-                    if _initials(span) != ent:
-                        continue
-                    for t in tokens(span):
-                        q.weights.setdefault(t, 1.0)
-                        if t not in q.terms:
-                            q.terms.append(t)
+        for span in spelled.get(ent, []):
+            for t in tokens(span):
+                q.weights.setdefault(t, 1.0)
+                if t not in q.terms:
+                    q.terms.append(t)
 
 
 def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
@@ -461,7 +469,6 @@ class ExtractiveAnswerer:
         """
         known = {t for e in given for t in tokens(e)}
         known |= {t for e in given for parts in related_stems(e.lower()) if len(parts) == 1 for t in parts}
-        full = [e.replace("’", " ").replace("'", " ") for c in cands for e in entities_in(c.text)]
         names = {
             id(c): [
                 w for e in entities_in(c.text) for w in re.split(r"[\s’']+", e) if w and stem(w.lower()) not in known
@@ -472,18 +479,14 @@ class ExtractiveAnswerer:
         if not every:
             return {}
         # An acronym is of a kind when the words it stands for are: "IRGC" is a force, as "Corps" is.
-        spelled: dict[str, list[str]] = {}
-        for name in full:
-            parts = name.split()
-            for i in range(len(parts)):
-                for j in range(i + 2, len(parts) + 1):
-                    spelled.setdefault(_initials(" ".join(parts[i:j])), []).extend(parts[i:j])
+        spelled = _spelled_out(cands)
+
+        def of_kind(w: str) -> bool:
+            spans = spelled.get(w, []) if w.isupper() else []
+            return any(is_a(x, kind) for x in [w, *(x for span in spans for x in span.split())])
+
         m = self.vectors([kind, *every])
-        close = {
-            w
-            for w, sim in zip(every, m[1:] @ m[0], strict=True)
-            if sim >= KIND_SIM or any(is_a(x, kind) for x in [w, *(spelled.get(w, []) if w.isupper() else [])])
-        }
+        close = {w for w, sim in zip(every, m[1:] @ m[0], strict=True) if sim >= KIND_SIM or of_kind(w)}
         return {id(c): any(w in close for w in names[id(c)]) or _names_a(kind, c.text) for c in cands}
 
     def _not_said_otherwise(

@@ -97,6 +97,19 @@ def _subject(question: str, answer: str) -> str | None:
     return q_ents[0] if q_ents else (a_ents[0] if a_ents else None)
 
 
+def search_text(standalone: str) -> str:
+    """What retrieval looks for: the question and the one it follows up on, without the words joining them."""
+    if FOLLOWING_UP not in standalone:
+        return standalone
+    focus, _, before = standalone.partition(FOLLOWING_UP)
+    return f"{focus.strip()}? {before.removesuffix(')').strip()}"
+
+
+def focus_of(standalone: str) -> str:
+    """The question itself, without the conversation it follows up on (that part counts as context)."""
+    return standalone.split(FOLLOWING_UP)[0].strip()
+
+
 def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]:
     """A standalone question for retrieval, and context terms (stems) carried over from the conversation."""
     pairs = _turns(history)
@@ -114,12 +127,11 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
             break
         person = _person(_clean_answer(older_a)) or _person(older_q)
     subject = _subject(prev_q, prev_a)
-    if person and PERSON_PRONOUNS.search(q):
+    first = PERSON_PRONOUNS.search(q) if person else None
+    if person and first:
         # The first mention is named: "What did he say his country needs?" → "What did Zelensky say his country…"
-        first = PERSON_PRONOUNS.search(q)
-        if first:
-            possessive = re.match(r"(his|her)\s+\w", q[first.start() :], re.I)
-            q = q[: first.start()] + (f"{person}'s" if possessive else person) + q[first.end() :]
+        possessive = re.match(r"(his|her)\s+\w", q[first.start() :], re.I)
+        q = q[: first.start()] + (f"{person}'s" if possessive else person) + q[first.end() :]
         replaced = True
     elif subject and GROUP_PRONOUNS.search(q):
         q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
@@ -155,10 +167,12 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     context = list(dict.fromkeys(context))[:12]
     if not replaced or SHORT.match(question):
         # The question followed up on, itself made standalone: "Why?" after "What did he say his country needs?"
-        earlier = [
-            {"role": role, "content": text} for pq, pa in pairs[:-1] for role, text in (("user", pq), ("assistant", pa))
+        earlier = [  # the last few turns are enough to resolve it, and keep this recursion short
+            {"role": role, "content": text}
+            for pq, pa in pairs[-4:-1]
+            for role, text in (("user", pq), ("assistant", pa))
         ]
-        prev = condense(prev_q, earlier)[0].split(FOLLOWING_UP)[0].strip() if earlier else prev_q.strip()
+        prev = focus_of(condense(prev_q, earlier)[0]) if earlier else prev_q.strip()
         standalone = f"{q.rstrip('?').strip()}{FOLLOWING_UP}{prev})"
     else:
         standalone = q

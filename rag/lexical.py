@@ -110,7 +110,6 @@ class LexicalIndex:
         out: dict[int, float] = dict.fromkeys(rows, 0.0)
         pool = np.asarray(sorted(out), dtype=np.int64)
         n = len(pool)
-        df = self.pool_df(pool.tolist())
         lengths = self.lengths if alone and self.lengths is not None and n else None
         if lengths is not None:
             mean_all, mean_here = float(lengths.mean()), float(lengths[pool].mean())
@@ -120,10 +119,9 @@ class LexicalIndex:
                 continue
             lo, hi = self.indptr[t], self.indptr[t + 1]
             posting = self.indices[lo:hi]
-            at = np.searchsorted(pool, posting)
-            at[at == n] = 0
-            hit = pool[at] == posting
-            if not hit.any():
+            hit = _members(pool, posting)
+            local_df = int(hit.sum())
+            if not local_df:
                 continue
             found = posting[hit]
             part = self.data[lo:hi][hit].astype(np.float64) / _lucene_idf(len(self.ids), self.df(term))
@@ -132,7 +130,7 @@ class LexicalIndex:
                 dl = lengths[found].astype(np.float64)
                 tf = part * _k(dl, mean_all) / np.maximum(1.0 - part, 1e-9)
                 part = tf / (tf + _k(dl, mean_here))
-            for row, score in zip(found.tolist(), (part * _lucene_idf(n, df(term))).tolist(), strict=True):
+            for row, score in zip(found.tolist(), (part * _lucene_idf(n, local_df)).tolist(), strict=True):
                 out[row] += score
         return [out[r] for r in rows]
 
@@ -146,10 +144,7 @@ class LexicalIndex:
             t = self.vocab.get(term)
             if t is None or not len(pool):
                 return 0
-            posting = self.indices[self.indptr[t] : self.indptr[t + 1]]
-            at = np.searchsorted(pool, posting)
-            at[at == len(pool)] = 0
-            return int((pool[at] == posting).sum())
+            return int(_members(pool, self.indices[self.indptr[t] : self.indptr[t + 1]]).sum())
 
         return df
 
@@ -164,6 +159,17 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda x: (-x[1], x[0]))
         return [(i, s) for i, s in ranked if s > 0]
+
+
+def _members(pool: Any, rows: Any) -> Any:
+    """Which of ``rows`` are in ``pool`` (a sorted int array), as a boolean mask."""
+    import numpy as np
+
+    if not len(pool):
+        return np.zeros(len(rows), dtype=bool)
+    at = np.searchsorted(pool, rows)
+    at[at == len(pool)] = 0
+    return pool[at] == rows
 
 
 K1, B = 1.5, 0.75  # BM25's usual parameters (bm25s's defaults)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
+from rag.thesaurus import is_common_word, kinds
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -349,6 +350,12 @@ def person_names(sentence: str) -> list[str]:
 PHRASE_ENDS = {"first", "last", "also", "then", "later", "ever", "once", "still", "already", "recently", "just", "only"}
 
 
+def ends_noun_phrase(word: str) -> bool:
+    """A word a noun phrase does not go past: a small word, a verb form ("had", "reported") or "first"."""
+    w = word.lower()
+    return w in STOPWORDS or w in IRREGULAR or w in PHRASE_ENDS or (w.endswith("ed") and len(w) > 4)
+
+
 def asked_kind(question: str) -> str | None:
     """The noun in "which paper…", "which elite Iranian military force put…": the kind of thing the answer names.
 
@@ -362,7 +369,7 @@ def asked_kind(question: str) -> str | None:
         return None
     phrase: list[str] = []
     for word in words(m.group(m.lastindex or 1))[:5]:
-        if word in STOPWORDS or word in IRREGULAR or word in PHRASE_ENDS or (word.endswith("ed") and len(word) > 4):
+        if ends_noun_phrase(word):
             break
         phrase.append(word)
     if not phrase:
@@ -390,13 +397,7 @@ NAMED_KINDS = (
 def names_kind(question: str) -> bool:
     """A which-question whose noun is a kind of thing known by name ("Which Chinese companies…", "which port")."""
     kind = asked_kind(question) if re.search(r"\bwhich\b", question, re.I) else None
-    if kind is None:
-        return False
-    from rag.thesaurus import thesaurus
-
-    t = thesaurus()
-    kinds = t.kinds(kind, depth=6) if t else frozenset()
-    return any(k in kinds for k in NAMED_KINDS)
+    return kind is not None and any(k in kinds(kind, 6) for k in NAMED_KINDS)
 
 
 def asks_person(question: str) -> bool:
@@ -486,12 +487,6 @@ UNNAMED_RE = re.compile(
 )
 
 
-def _is_common(word: str) -> bool:
-    from rag.thesaurus import is_common_word
-
-    return is_common_word(word)
-
-
 def has_slot(
     slot: str,
     sentence: str,
@@ -548,7 +543,7 @@ def has_slot(
             e
             for e in names
             if not re.fullmatch(MONTHS + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday", e.lower())
-            and not (" " not in e and sentence.lstrip('"“ ').startswith(e) and _is_common(e))
+            and not (" " not in e and sentence.lstrip('"“ ').startswith(e) and is_common_word(e))
         ]
         return bool(names) or bool(ROLE_RE.search(sentence))
     return True

@@ -170,8 +170,8 @@ def _rank(
         dense = [(int(within[i]), float(sims[i])) for i in top]
         pool = [int(r) for r in within]
         lexical_query = expand_query(query, index.pool_df(pool))
-        ranked = [(pool[0], 1.0)] if pool else []  # rescored below
-    if ranked:
+    ranked = []
+    if pool:
         local = index.rescore(lexical_query, pool, alone=within is not None)
         ranked = sorted(((r, sc) for r, sc in zip(pool, local, strict=True) if sc > 0), key=lambda x: (-x[1], x[0]))
         ranked = ranked[:depth]

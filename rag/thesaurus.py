@@ -215,13 +215,20 @@ def related_stems(word: str) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=20000)
+def kinds(word: str, depth: int = 3) -> frozenset[str]:
+    """What a noun is a kind of, up to ``depth`` steps broader (empty without the WordNet files)."""
+    t = thesaurus()
+    return t.kinds(word, depth) if t else frozenset()
+
+
+@lru_cache(maxsize=20000)
 def is_a(word: str, kind: str) -> bool:
     """Whether ``word`` names a kind of ``kind`` in WordNet ("Corps" is a force, "Journal" a periodical)."""
     t = thesaurus()
     if not t:
         return False
-    kinds = t.kinds(word)
-    heads = kinds | {k.rsplit(" ", 1)[-1] for k in kinds}  # "Asian nation" is a nation
+    broader = kinds(word)
+    heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}  # "Asian nation" is a nation
     return any(k in heads for k in t.base_forms(kind.lower(), "noun"))
 
 

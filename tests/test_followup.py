@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.chain import focus_of, search_text
-from rag.followup import condense
+from rag.followup import condense, focus_of, search_text
 
 
 def conversation(*turns: str) -> list[dict[str, str]]:
