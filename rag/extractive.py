@@ -33,7 +33,7 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import is_a, related_stems
+from rag.thesaurus import collocations, is_a, kinds, related_stems, same_place
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -150,7 +150,26 @@ def _has_term(term: str, terms: set[str]) -> bool:
 @functools.lru_cache(maxsize=2048)
 def related_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """For each content word of a question: what it may be said as (its stem → related stems)."""
-    return {stem(w): related_stems(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    ws = words(text)
+    out = {stem(w): related_stems(w) for w in ws if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    for t, options in phrase_terms(text).items():
+        out[t] = tuple(dict.fromkeys(out.get(t, ()) + options))
+    return out
+
+
+@functools.lru_cache(maxsize=2048)
+def phrase_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """A name in several words is said in other words as a whole: "head of state" ~ "President".
+
+    For each content word of such a name in the question: the related words of the whole name.
+    """
+    ws = words(text)
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for start, end, lemma in collocations(ws, STOPWORDS):
+        for w in ws[start:end]:
+            if w not in STOPWORDS:
+                out[stem(w)] = tuple(dict.fromkeys(out.get(stem(w), ()) + related_stems(lemma, strict=True)))
+    return out
 
 
 def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str]) -> bool:
@@ -247,6 +266,36 @@ def _names_a(kind: str, text: str) -> bool:
                 return True
             if ends_noun_phrase(prev):
                 break
+    return False
+
+
+def _is_place(word: str) -> bool:
+    return bool({"location", "region"} & kinds(word, 6))
+
+
+def _name_after(question: str, text: str, kind: str, stems: set[str], window: int = 6) -> bool:
+    """Whether a word with one of ``stems`` is followed within ``window`` words by a name the question lacks.
+
+    Unless places are asked for, a name made only of places says where, not what: "a conference in Lisbon, Portugal".
+    """
+    ws = re.findall(r"[\w'’-]+", text)
+    given = {w.lower()[:4] for w in words(question)}
+    places_asked = _is_place(kind)
+    for i, w in enumerate(ws):
+        if stem(w.lower()) not in stems:
+            continue
+        j = i + 1
+        while j < min(len(ws), i + 1 + window):
+            if not ws[j][:1].isupper() or ws[j].lower() in STOPWORDS:
+                j += 1
+                continue
+            run = []
+            while j < len(ws) and ws[j][:1].isupper():
+                run.append(ws[j])
+                j += 1
+            new = [r for r in run if r.lower()[:4] not in given]
+            if new and (places_asked or not all(_is_place(r) for r in run)):
+                return True
     return False
 
 
@@ -496,7 +545,20 @@ class ExtractiveAnswerer:
         qwords = {stem(w): w for w in words(q.text)}
         cwords = list(dict.fromkeys(w for w in words(cand.text) if w not in STOPWORDS and len(w) > 2))
         names = {t for e in q.entities for t in tokens(e)}
-        todo = [t for t in terms if t in qwords and t not in names]  # a name must be said by name
+        qnames = {stem(w): w for e in q.entities for w in words(e)}
+        cand_names = {t for e in entities_in(cand.text) for t in tokens(e)}
+        phrases = phrase_terms(q.text)
+        # A name said as WordNet's place it belongs to ("Kyiv": "Ukraine"), a name in several words as a whole
+        # ("head of state": "President"); otherwise a name must be said by name.
+        terms = [
+            t
+            for t in terms
+            if not (
+                (t in qnames and _said_related(same_place(qnames[t]), cand_names))
+                or _said_related(phrases.get(t), cand.terms)
+            )
+        ]
+        todo = [t for t in terms if t in qwords and t not in names]
         if not cwords or not todo:
             return terms
         m = self.vectors([qwords[t] for t in todo] + cwords)
@@ -599,8 +661,15 @@ class ExtractiveAnswerer:
             rf"{k}e?s?,?\s+(?:called|named|known as|dubbed|titled|entitled)\s+[\"“]?[A-Z0-9]",
             rf"{k}e?s?,\s+(?:the\s+)?[\"“]?[A-Z]",  # apposition: "the firm, Lindqvist & Ramos,"
         )
+        if any(re.search(p, text, re.I if i else 0) for i, p in enumerate(named)):
+            return True
+        # The kind, or a word for it, followed closely by a name the question does not give: "a meeting with
+        # allies at the Ukraine Defense Contact Group" names a gathering.
+        said_as = {stem(kind)} | {parts[0] for parts in related_stems(kind) if len(parts) == 1}
+        if _name_after(question, text, kind, said_as):
+            return True
         if re.search(k, text, re.I):
-            return any(re.search(p, text, re.I if i else 0) for i, p in enumerate(named))
+            return False
         names = [w for e in entities_in(text) for w in e.split()]
         if not names:
             return False
@@ -661,6 +730,7 @@ class ExtractiveAnswerer:
 
     def score(self, q: QuestionInfo, cands: list[Candidate], query_vector: list[float]) -> None:
         _credit_surnames(q, cands)
+        qpairs = _pairs(q.text)
         qv = np.asarray(query_vector, dtype=np.float32)
         dense = self.vectors([c.text for c in cands]) @ (qv / max(float(np.linalg.norm(qv)), 1e-12))
         for c, d in zip(cands, dense, strict=True):
@@ -668,7 +738,6 @@ class ExtractiveAnswerer:
             c.coverage = self._coverage(q, c.terms)
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
-        qpairs = _pairs(q.text)
         kind = asked_kind(q.text)
         kind_match = self._kind_matches(kind, cands, q.entities) if kind else {}
         counted = _counted(q)

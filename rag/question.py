@@ -407,6 +407,11 @@ def asks_person(question: str) -> bool:
     """
     if not PERSON_ROLE_RE.search(question):
         return False
+    named = re.search(r"\bnames?\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?([\w-]+)", question, re.I)
+    if named and not re.search(r"\b(who|whom|whose)\b", question, re.I):
+        # "the name of the gathering where the president spoke" asks for a gathering
+        noun = named.group(1).lower()
+        return bool(PERSON_ROLE_RE.fullmatch(noun) or PERSON_ROLE_RE.fullmatch(noun.removesuffix("s")))
     if re.search(r"\b(who|whom|whose|name)\b", question, re.I):
         return True
     kind = asked_kind(question)

@@ -141,8 +141,12 @@ class Thesaurus:
             ptrs.append((sym, {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}[p], int(off)))
         return [_lemma(w) for w in lemmas], ptrs
 
-    def related(self, word: str) -> frozenset[str]:
-        """Words (and multi-word names) close in meaning to ``word``, in lower case, without ``word`` itself."""
+    def related(self, word: str, strict: bool = False) -> frozenset[str]:
+        """Words (and multi-word names) close in meaning to ``word``, in lower case, without ``word`` itself.
+
+        ``strict``: only synonyms, broader words and the kinds of the first sense, not other parts of speech,
+        opposites or named instances ("chief executive" is "president", not "administration" or "Lincoln").
+        """
         word = word.lower()
         out: set[str] = set()
         for pos in POS:
@@ -155,9 +159,26 @@ class Thesaurus:
                         if p == "adv":
                             continue
                         narrower = sym in NARROWER and sense == 0 and pos == "noun"
+                        if strict and sym not in {"@", "~"}:
+                            continue
                         if sym in FOLLOW[pos] or narrower or (named and sym == PART_OF):
                             out.update(self.synset(p, off)[0])
         return frozenset(w for w in out if w != word and not set(w.split()) & {word})
+
+    def same_place(self, word: str) -> frozenset[str]:
+        """Other names of a named place and the places it is part of: "Kyiv" → Kiev, Ukraine; "Tehran" → Iran."""
+        word = word.lower()
+        out: set[str] = set()
+        for base in self.base_forms(RENAMED.get(word, word), "noun"):
+            for offset in self.synsets(base, "noun")[: SENSES["noun"]]:
+                lemmas, ptrs = self.synset("noun", offset)
+                if not any(sym == "@i" for sym, _, _ in ptrs):
+                    continue
+                out.update(lemmas)
+                for sym, p, off in ptrs:
+                    if sym == PART_OF:
+                        out.update(self.synset(p, off)[0])
+        return frozenset(w for w in out if w != word)
 
     def kinds(self, word: str, depth: int = 3) -> frozenset[str]:
         """What a noun is a kind of, up to ``depth`` steps broader: "corps" → army unit, military unit, force…"""
@@ -194,14 +215,36 @@ def related(word: str) -> frozenset[str]:
     return t.related(word) if t else frozenset()
 
 
+def collocations(ws: list[str], ordinary: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """Names WordNet knows in several words among ``ws`` ("head of state", "war machine"): (start, end, lemma).
+
+    The first and last word may not be ``ordinary`` words (stopwords), so "of the" is never one.
+    """
+    t = thesaurus()
+    if not t:
+        return []
+    found = []
+    for n in (3, 2):
+        for i in range(len(ws) - n + 1):
+            part = ws[i : i + n]
+            if part[0] in ordinary or part[-1] in ordinary:
+                continue
+            lemma = "_".join(part)
+            if any(t.index[p].find(lemma) for p in ("noun", "verb")):
+                found.append((i, i + n, lemma))
+    return found
+
+
 @lru_cache(maxsize=20000)
-def related_phrases(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def related_phrases(word: str, strict: bool = False) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The related words with their stems as the index spells them ("north korea", ("north", "korea")).
 
     Phrases with a small word in them ("rest of the world") are left out: every word must be matchable.
     """
+    t = thesaurus()
+    near = (t.related(word, strict=True) if t else frozenset()) if strict else related(word)
     out = []
-    for phrase in sorted(related(word)):
+    for phrase in sorted(near):
         parts = tuple(tokens(phrase))
         if parts and len(parts) == len(phrase.split()):
             out.append((phrase, parts))
@@ -209,9 +252,21 @@ def related_phrases(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=20000)
-def related_stems(word: str) -> tuple[tuple[str, ...], ...]:
+def related_stems(word: str, strict: bool = False) -> tuple[tuple[str, ...], ...]:
     """Just the stems of :func:`related_phrases`: one stem, or the stems of a name in several words."""
-    return tuple(parts for _, parts in related_phrases(word))
+    return tuple(parts for _, parts in related_phrases(word, strict))
+
+
+@lru_cache(maxsize=20000)
+def same_place(word: str) -> tuple[tuple[str, ...], ...]:
+    """Stems of the other names of a named place and of the places it is part of (empty for other words)."""
+    t = thesaurus()
+    found = t.same_place(word) if t else frozenset()
+    return tuple(
+        tuple(tokens(w))
+        for w in sorted(found)
+        if tokens(w) and len(tokens(w)) == len(w.split()) and all(len(p) > 1 for p in tokens(w))
+    )
 
 
 @lru_cache(maxsize=20000)

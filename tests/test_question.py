@@ -24,6 +24,11 @@ def test_the_kind_of_fact_is_read_from_what_the_question_asks() -> None:
     # "Which outlet did the official tell?" asks for an outlet, not a person.
     assert not asks_person("Which outlet did the official tell?")
     assert asks_person("Which Russian official visited Iran?")
+    # "The name of the X" asks for a person only when X is one.
+    assert not asks_person("What was the name of the summit where the country's president spoke?")
+    assert analyse("What was the name of the summit where the country's president spoke?").slot == "agent"
+    assert asks_person("What is the name of the spokesperson who spoke to CNN?")
+    assert asks_person("Who is the president of the company?")
 
 
 def test_a_sentence_holds_a_name_only_if_it_is_a_new_one() -> None:

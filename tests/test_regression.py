@@ -3,10 +3,11 @@
 Five sets: the project's own set for the seed article, two more sets for the seed article written blind by other
 testers (the first one's first run, before any change prompted by it, measured pass 80%, answers 86%, citations 89%,
 near-miss 71%, follow-ups 75%; the second one's pass 62.5%, answers 62%, citations 67%, near-miss 71%, follow-ups
-67%), and one set each for two unrelated articles written for the tests. Each floor sits about one
-case below the figure measured now, so a change that loses a case fails here. The product targets (answers and
-citations 95%, precision 90%, near-miss 80%, follow-ups 90%) are compared in the closing figures of the eval
-report, not claimed by these floors.
+67%), and one set each for two unrelated articles written for the tests.
+
+The project's own set is held to the product targets for a single article: answers and citations 95%, citation
+precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to
+floors about one case below the figures measured now, so a change that loses a case fails here.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from rag.evaluate import evaluate
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
-SEED_FLOORS = {  # measured: 94.3 / 95.8 / 93.0 / 93.0 / 100 / 100 / 100
-    "pass_rate": 0.92,
-    "answer_accuracy": 0.93,
-    "citation_hit_rate": 0.90,
+TARGETS = {  # the answering core's targets; measured on the project's set: 97.9 / 95.4 / 93.2 / 100 / 100 / 100
+    "answer_accuracy": 0.95,
+    "citation_hit_rate": 0.95,
     "citation_precision": 0.90,
     "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.87,
+    "abstention_accuracy_nearmiss": 0.80,
     "followup_accuracy": 0.90,
 }
+SEED_FLOORS = {**TARGETS, "pass_rate": 0.94}  # pass measured 96.2
 HELDOUT_FLOORS = {  # measured: 100 / 100 / 100 / 97.3 / 100 / 100 / 100
     "pass_rate": 0.97,
     "answer_accuracy": 0.97,
@@ -38,10 +39,10 @@ HELDOUT_FLOORS = {  # measured: 100 / 100 / 100 / 97.3 / 100 / 100 / 100
     "abstention_accuracy_nearmiss": 0.85,
     "followup_accuracy": 0.87,
 }
-HELDOUT2_FLOORS = {  # measured: 80.0 / 78.4 / 83.3 / 81.1 / 100 / 100 / 88.9
-    "pass_rate": 0.77,
-    "answer_accuracy": 0.75,
-    "citation_hit_rate": 0.80,
+HELDOUT2_FLOORS = {  # measured: 82.5 / 83.8 / 86.1 / 81.6 / 100 / 100 / 88.9
+    "pass_rate": 0.80,
+    "answer_accuracy": 0.81,
+    "citation_hit_rate": 0.83,
     "citation_precision": 0.78,
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.85,

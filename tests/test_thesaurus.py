@@ -56,3 +56,29 @@ def test_what_a_name_is_a_kind_of() -> None:
 def test_a_kind_is_also_the_head_of_a_broader_name() -> None:
     assert is_a("Iran", "nation")  # Iran → "Asian nation"
     assert not is_a("Iran", "company")
+
+
+def test_a_name_in_several_words_is_said_in_other_words_as_a_whole() -> None:
+    from rag.extractive import phrase_terms
+    from rag.text import STOPWORDS, words
+    from rag.thesaurus import collocations
+
+    ws = words("Where did Ukraine's head of state make his plea?")
+    assert (3, 6, "head_of_state") in collocations(ws, STOPWORDS)
+    assert all(not lemma.startswith("of_") for _, _, lemma in collocations(ws, STOPWORDS))
+    options = phrase_terms("Where did Ukraine's head of state make his plea?")
+    assert ("president",) in options["head"] and ("president",) in options["stat"]
+    # Only synonyms and kinds: not words of another part of speech, nor every President by name.
+    ceo = phrase_terms("Who is the chief executive of the company?")["chief"]
+    assert ("administration",) not in ceo and ("lincoln",) not in ceo
+    assert phrase_terms("Which paper broke the news?") == {}
+
+
+def test_a_place_is_said_by_its_other_names_and_the_country_it_lies_in() -> None:
+    from rag.thesaurus import same_place
+
+    assert ("ukrain",) in same_place("Kyiv")  # renamed since WordNet 3.0, part of Ukraine
+    assert ("iran",) in same_place("Tehran")
+    assert same_place("Iranian") == ()  # an adjective, not a place
+    assert same_place("paper") == ()
+    assert all(len(p) > 1 for parts in same_place("Washington") for p in parts)  # no "u" from "U.S."
