@@ -23,6 +23,7 @@ from rag.question import (
     SPEECH_SAID,
     QuestionInfo,
     asked_kind,
+    asked_phrase,
     ends_noun_phrase,
     entities_in,
     has_rate,
@@ -33,7 +34,7 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import collocations, is_a, kinds, related_stems, same_place
+from rag.thesaurus import collocations, is_a, is_noun, kinds, related_stems, same_place
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -55,6 +56,7 @@ WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
+STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
 SOFT_TOP = 10  # sentences re-scored with soft term matching
@@ -101,6 +103,10 @@ def name_kind(question: str) -> str | None:
     if not m:
         return None
     head = [w for w in m.group(1).split() if w.isalpha()]
+    while len(head) > 1 and (
+        head[-1].lower() in ("being", "been") or (head[-1].lower().endswith(("ed", "ing")) and not is_noun(head[-1]))
+    ):
+        head.pop()  # "the spokesperson quoted in the article": a participle after the noun
     return head[-1].lower() if head else None
 
 
@@ -370,7 +376,14 @@ def _speaker_says(question: str, text: str) -> bool:
     speaker = [t for t in tokens(head) if t not in {"it", "they"}]
     terms = set(tokens(text))
     rel = related_terms(head)
-    return not speaker or any(_has_term(t, terms) or _said_related(rel.get(t), terms) for t in speaker[-2:])
+    if not speaker:
+        return True
+    # A named speaker by either of its last words ("Sean Savett", "Savett"); a described one by its noun or its
+    # owner ("Tehran's envoys"): the Russian embassy is not any sentence about Russia.
+    last = re.findall(r"[\w'’-]+", head)[-1]
+    owners = [stem(w.lower()) for w in re.findall(r"([\w-]+)['’]s\b", head)]
+    said = speaker[-2:] if last[:1].isupper() else speaker[-1:] + owners
+    return any(_has_term(t, terms) or _said_related(rel.get(t), terms) for t in said)
 
 
 def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
@@ -398,16 +411,18 @@ def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
 
 
 def _expand_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
-    """An acronym in the question also matches the words it stands for ("IRGC")."""
+    """A sentence that spells out an acronym of the question says it: "Islamic Revolutionary Guard Corps" for "IRGC".
+
+    The acronym counts as said there; the words it stands for are not asked for besides it.
+    """
     spelled = _spelled_out(cands)
     for ent in q.entities:
-        if not (ent.isupper() and 2 <= len(ent) <= 6):
+        if not (ent.isupper() and 2 <= len(ent) <= 6) or ent not in spelled:
             continue
-        for span in spelled.get(ent, []):
-            for t in tokens(span):
-                q.weights.setdefault(t, 1.0)
-                if t not in q.terms:
-                    q.terms.append(t)
+        said = {t for t in tokens(ent)}
+        for c in cands:
+            if any(span in c.text.replace("’", " ").replace("'", " ") for span in spelled[ent]):
+                c.terms |= said
 
 
 def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
@@ -575,8 +590,12 @@ class ExtractiveAnswerer:
                     near |= c.terms
         # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing. The noun of
         # "which outlet…" is not said either when the sentence names one ("CNN"): the slot check has seen the name.
-        kind = asked_kind(q.text) if q.slot in ("agent", "place") and names_kind(q.text) else None
-        focus = [t for t in q.focus_terms() if not kind or t != stem(kind)]
+        # Nor are the common words describing it ("which news organization…": CNN is one, the sentence need not say
+        # so); names among them are ("which German city": a city in Germany).
+        lower = set(re.findall(r"\b[a-z][\w-]*", q.text))
+        describing = q.slot in ("agent", "place") and names_kind(q.text)
+        kind = {stem(w) for w in asked_phrase(q.text) if w in lower} if describing else set()
+        focus = [t for t in q.focus_terms() if t not in kind]
         known = [t for t in focus if TOPIC_IDF < self.idf(t) < self._max_idf]
         unknown = [t for t in focus if self.idf(t) >= self._max_idf]
         mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0
@@ -744,6 +763,15 @@ class ExtractiveAnswerer:
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
+        own = {t for t in q.terms if q.weights[t] >= 1.0}
+        # A follow-up with words of its own ("What do they urge other countries to do?") is answered again by the
+        # sentence just quoted only if that sentence says those words as well as another does.
+        stale: set[int] = set()
+        if before and not q.bare and own and len(own) < len(q.terms):
+            own_q = QuestionInfo(q.text, q.slot, sorted(own), q.entities, {t: 1.0 for t in own})
+            said = {id(c): self._coverage(own_q, c.terms) for c in cands}
+            other = max((said[id(c)] for c in cands if c not in before), default=0.0)
+            stale = {id(c) for c in before if said[id(c)] < other}
         for c in cands:
             c.slot = self._slot(q, c.text) and (q.slot not in ("person", "agent") or self._role_said(q, c.text))
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
@@ -754,8 +782,9 @@ class ExtractiveAnswerer:
                     and _speaker_says(q.text, p.text)
                     for p in cands
                 )
-            own = {t for t in q.terms if q.weights[t] >= 1.0}
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
+            if id(c) in stale:
+                novelty *= STALE_FACTOR
             c.score = (0.55 * c.dense + 0.45 * c.coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty
             if q.slot in SLOT_PHRASE and q.slot != "reason":
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6

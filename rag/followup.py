@@ -93,8 +93,51 @@ def _subject(question: str, answer: str) -> str | None:
     if re.match(r"^\s*who\b", question, re.I) and unnamed and not _person(answer):
         return f"the {unnamed.group(0)}"  # "an unnamed official told CNN": "they" is that official
     if re.match(r"^\s*(who|which)\b", question, re.I) and a_ents:
-        return a_ents[0]
+        return _answering_name(question, _clean_answer(answer), a_ents)
     return q_ents[0] if q_ents else (a_ents[0] if a_ents else None)
+
+
+def _answering_name(question: str, answer: str, names: list[str], window: int = 8) -> str:
+    """The name that answers the question: the one with the most of its words around it (the first on a tie).
+
+    Words after the name count twice: the name answering "which … aided …" is mostly the subject of "aided".
+
+    "Which country aided Russia in expanding its industrial base?" - "… from North Korea, while … China had aided
+    Russia in substantially expanding its defense industrial base": China.
+    """
+    # "Iran's Permanent Mission" is one name, not "Iran" and "Permanent Mission".
+    merged: list[str] = []
+    for n in names:
+        if merged and re.search(rf"{re.escape(merged[-1])}['’]s\s+{re.escape(n)}", answer):
+            merged[-1] = f"{merged[-1]}'s {n}"
+        else:
+            merged.append(n)
+    names = merged
+    asked = {stem(w) for w in words(question) if w not in STOPWORDS and w not in QWORDS}
+    tokens_ = re.findall(r"[\w'’-]+", answer)
+    stems = [stem(w.lower()) for w in tokens_]
+
+    def support(name: str) -> int:
+        parts = re.findall(r"[\w'’-]+", name)
+        best = 0
+        for i, w in enumerate(tokens_):
+            if w == parts[0]:
+                end = i + len(parts)
+                before, after = set(stems[max(0, i - window) : i]), set(stems[end : end + window])
+                best = max(best, len(asked & before) + 2 * len(asked & after))
+        return best
+
+    # "Iran's Permanent Mission to the United Nations" is one name: the part after "to the" answers nothing alone.
+    whole = [
+        n
+        for n in names
+        if not any(
+            re.search(rf"{re.escape(o)}\s+(?:to|of|for|at|in)\s+(?:the\s+)?{re.escape(n)}", answer)
+            for o in names
+            if o != n
+        )
+    ]
+    return max(whole or names, key=lambda n: (support(n), -names.index(n)))
 
 
 def search_text(standalone: str) -> str:

@@ -356,22 +356,27 @@ def ends_noun_phrase(word: str) -> bool:
     return w in STOPWORDS or w in IRREGULAR or w in PHRASE_ENDS or (w.endswith("ed") and len(w) > 4)
 
 
-def asked_kind(question: str) -> str | None:
-    """The noun in "which paper…", "which elite Iranian military force put…": the kind of thing the answer names.
-
-    It is the last word of the phrase after which/what, which ends at the verb (an auxiliary, a past form) or at a
-    small word.
-    """
+def asked_phrase(question: str) -> list[str]:
+    """The words after which/what up to the verb (an auxiliary, a past form) or a small word: "news organization"."""
     m = re.match(r"^\s*(?:which|what)\s+(.*)", question, re.I) or re.match(
         r"^\s*(?:from|in|at|to|for|by|with|on|into|through)\s+(?:which|what)\s+(.*)", question, re.I
     )
     if not m:
-        return None
+        return []
     phrase: list[str] = []
     for word in words(m.group(m.lastindex or 1))[:5]:
         if ends_noun_phrase(word):
             break
         phrase.append(word)
+    return phrase
+
+
+def asked_kind(question: str) -> str | None:
+    """The noun in "which paper…", "which elite Iranian military force put…": the kind of thing the answer names.
+
+    It is the last word of :func:`asked_phrase`.
+    """
+    phrase = asked_phrase(question)
     if not phrase:
         return None
     word = phrase[-1]

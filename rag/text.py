@@ -41,6 +41,7 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+UNCHANGED = frozenset({"news"})  # words that only look inflected: "news" is not the plural of "new"
 IRREGULAR = {
     "made": "make",
     "said": "say",
@@ -128,6 +129,8 @@ IRREGULAR = {
 @lru_cache(maxsize=50000)
 def stem(word: str) -> str:
     """A light English stemmer: enough to match plurals and common verb forms."""
+    if word in UNCHANGED:
+        return word
     w = IRREGULAR.get(word, word)
     if len(w) <= 3:
         return w

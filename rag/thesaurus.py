@@ -288,6 +288,13 @@ def is_a(word: str, kind: str) -> bool:
 
 
 @lru_cache(maxsize=20000)
+def is_noun(word: str) -> bool:
+    """Whether WordNet knows ``word`` (or its base form) as a noun; without the WordNet files, any word is."""
+    t = thesaurus()
+    return not t or bool(t.base_forms(word.lower(), "noun"))
+
+
+@lru_cache(maxsize=20000)
 def is_common_word(word: str) -> bool:
     """A word WordNet knows as an ordinary word rather than a name ("Construction" opening a sentence; not "Iran")."""
     t = thesaurus()

@@ -144,3 +144,34 @@ def test_a_gathering_asked_for_in_other_words(seed_bot) -> None:  # noqa: ANN001
         "What is the name of the meeting of Chile's supporters where Santiago's head of state made his appeal?"
     )
     assert ans.abstained
+
+
+def test_the_kind_a_name_is_asked_for_and_acronyms_spelled_out() -> None:
+    from rag.extractive import _expand_acronyms, name_kind
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    assert name_kind("What is the name of the spokesperson quoted in the article?") == "spokesperson"
+    assert name_kind("What is the name of the drug being tested?") == "drug"
+    assert name_kind("What was the name of the building?") == "building"
+    # A sentence spelling out an acronym says it; the words it stands for are not asked for besides it.
+    text = (
+        "Shoigu viewed the Islamic Revolutionary Guard Corps’ missile systems. "
+        "Last December, the IRGC deployed missiles to be displayed to a visiting delegation."
+    )
+    spelled, acronym = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    q = analyse("For whom were the IRGC's missiles displayed last December?")
+    terms = list(q.terms)
+    _expand_acronyms(q, [spelled, acronym])
+    assert q.terms == terms
+    assert "irgc" in spelled.terms and "irgc" in acronym.terms
+
+
+def test_the_speaker_asked_about_is_its_noun_or_its_owner() -> None:
+    from rag.extractive import _speaker_says
+
+    said = 'Savett stated, "We have been warning of the partnership between Russia and Iran."'
+    assert not _speaker_says("What did the Russian embassy say in response?", said)  # about Russia, not by it
+    assert _speaker_says("What did Savett say about the partnership?", said)
+    mission = "Iran's Permanent Mission to the United Nations denied the transfer, stating in a CNN interview."
+    assert _speaker_says("What did Tehran's envoys at the world body claim?", mission)

@@ -45,6 +45,23 @@ def test_that_thing_and_they_point_at_what_the_last_answer_named() -> None:
     assert standalone == "Which outlet did the unnamed official tell?"
 
 
+def test_it_is_the_name_that_answered_the_question_not_the_first_one() -> None:
+    history = conversation(
+        "Which country aided Russia in expanding its defense industrial base?",
+        "Russia had obtained missiles from North Korea, while CNN had reported, and China had aided Russia in "
+        "substantially expanding its defense industrial base. [1]",
+    )
+    standalone, _ = condense("What did its support include?", history)
+    assert standalone == "What did China's support include?"
+    # A name inside a longer one ("… Mission to the United Nations") is not the answer on its own.
+    history = conversation(
+        "Who denied the transfer?",
+        "Iran's Permanent Mission to the United Nations denied the transfer, stating in a CNN interview. [1]",
+    )
+    standalone, _ = condense("What do they urge other countries to do?", history)
+    assert standalone == "What do Iran's Permanent Mission urge other countries to do?"
+
+
 def test_the_chain_answers_a_follow_up_as_ask_does(tmp_path) -> None:  # noqa: ANN001
     from rag.chain import Chatbot
     from rag.ingest import ingest_paths
@@ -90,3 +107,26 @@ def test_a_follow_up_stays_with_the_document_the_conversation_is_about(tmp_path)
     assert chained["answer"] == follow.text
     # A question that is not a follow-up searches the whole store.
     assert any(p.source == str(wiring) for p in bot.ask("Which outlet should be replaced?", history=[]).retrieved)
+
+
+def test_a_follow_up_with_words_of_its_own_is_not_answered_by_the_last_quote_again(seed_bot) -> None:  # noqa: ANN001
+    first = seed_bot.ask("Who denied the transfer?")
+    history = [{"role": "user", "content": "Who denied the transfer?"}, {"role": "assistant", "content": first.text}]
+    ans = seed_bot.ask("What do they urge other countries to do?", history=history)
+    assert "urges other countries to cease the supply of weapons" in ans.text
+    assert all("denied the transfer" not in c.quote for c in ans.citations)
+    question = "When did the G7 issue its statement warning Iran against sending missiles to Russia?"
+    first = seed_bot.ask(question)
+    assert "last March" in first.text
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.text}]
+    ans = seed_bot.ask("What does that warning underscore?", history=history)
+    assert "underscores the international community's concern" in ans.text
+
+
+def test_the_spokesperson_and_the_news_organization_he_told(seed_bot) -> None:  # noqa: ANN001
+    question = "What is the name of the National Security Council spokesperson quoted in the article?"
+    first = seed_bot.ask(question)  # "quoted" is not the kind of thing named
+    assert "Sean Savett" in first.text
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.text}]
+    ans = seed_bot.ask("Which news organization did he give his statement to?", history=history)
+    assert not ans.abstained and "CNN" in ans.text  # CNN is one; the sentence need not say "news"

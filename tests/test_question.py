@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.question import analyse, asked_kind, asks_person, has_slot, names_kind
+from rag.question import analyse, asked_kind, asked_phrase, asks_person, has_slot, names_kind
 from rag.thesaurus import is_common_word, related
 
 
@@ -29,6 +29,7 @@ def test_the_kind_of_fact_is_read_from_what_the_question_asks() -> None:
     assert analyse("What was the name of the summit where the country's president spoke?").slot == "agent"
     assert asks_person("What is the name of the spokesperson who spoke to CNN?")
     assert asks_person("Who is the president of the company?")
+    assert asked_phrase("Which news organization did he give his statement to?") == ["news", "organization"]
 
 
 def test_a_sentence_holds_a_name_only_if_it_is_a_new_one() -> None:
@@ -53,3 +54,10 @@ def test_places_renamed_since_wordnet_and_ordinary_words() -> None:
     assert "ukraine" in related("Kyiv")
     assert is_common_word("Construction") and is_common_word("Library")
     assert not is_common_word("Iran") and not is_common_word("Shoigu")
+
+
+def test_news_is_not_the_plural_of_new() -> None:
+    from rag.text import stem
+
+    assert stem("news") != stem("new")
+    assert stem("organizations") == stem("organization")
