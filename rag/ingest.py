@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.chunking import Chunk, chunk_text
 from rag.errors import InputError, RagError
+from rag.lexical import Changes
 from rag.loaders import Document, expand_paths, load_file
 from rag.settings import Settings
 from rag.store import Store
@@ -79,11 +80,10 @@ class Ingestor:
         self.store = store or Store(settings)
         self.progress = progress
         self._writing = False
+        self._changes = Changes()  # what the run wrote, for the lexical index of its revision
         from rag.embeddings import get_embeddings
 
-        self.embeddings = get_embeddings(
-            settings.embedding_model, settings.openai_api_key, settings.openai_base_url
-        )
+        self.embeddings = get_embeddings(settings.embedding_model, settings.openai_api_key, settings.openai_base_url)
 
     def _chunker_key(self) -> str:
         s = self.settings
@@ -166,8 +166,11 @@ class Ingestor:
         for lo in range(0, len(ids), step):
             hi = lo + step
             chunks_col.upsert(ids=ids[lo:hi], embeddings=vectors[lo:hi], documents=texts[lo:hi], metadatas=metas[lo:hi])
+        if ids:
+            self._changes.add(ids, texts, [m["source"] for m in metas])
         for lo in range(0, len(stale), step):
             chunks_col.delete(ids=stale[lo : lo + step])
+        self._changes.remove(stale)
         # The document records are written last: they are the commit marks that make a re-run skip a document.
         docs_col = self.store.documents()
         for lo in range(0, len(plans), step):
@@ -198,6 +201,7 @@ class Ingestor:
         batch = self.store.max_batch()
         for lo in range(0, len(ids), batch):
             chunks_col.delete(ids=ids[lo : lo + batch])
+        self._changes.remove(ids)
         self.store.documents().delete(ids=[doc_id(source)])
         report.removed += len(ids)
 
@@ -212,6 +216,9 @@ class Ingestor:
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         with self.store.write_lock(on_wait=on_wait):
             interrupted = self.store.interrupted()
+            # The revision the run starts from: its saved lexical index plus this run's writes is the new one's.
+            since = None if interrupted else self.store.revision()
+            self._changes = Changes()
             if interrupted:
                 log.warning("the last ingest into %s was interrupted; completing it", self.settings.store_label())
             # Documents are looked up in groups, and wait in a batch until it holds ``ingest_batch`` new chunks: the
@@ -243,22 +250,30 @@ class Ingestor:
                     if not Path(source).exists():
                         self.remove_source(source, report)
             wrote = self._writing or interrupted
+            revision = ""
             if wrote:
                 self.store.bump_revision(writing=False)  # the commit mark of the whole run
                 self._writing = False
-        report.chunks = self.store.count()
+                revision = self.store.revision()
+            report.chunks = self.store.count()
         if wrote:
-            self._save_lexical_index()
+            self._save_lexical_index(since, revision, report.chunks)
         return report
 
-    def _save_lexical_index(self) -> None:
-        """Build and save the lexical index of the new revision, so the first question after an ingest need not."""
+    def _save_lexical_index(self, since: str | None, revision: str, count: int) -> None:
+        """Save the lexical index of the new revision, so the first question after an ingest need not build it.
+
+        The index of the revision the run started from, updated with what the run wrote, when it is saved; else
+        built from the store.
+        """
         if self.store.lexical_dir() is None:
             return
         from rag.lexical import LexicalCache
 
         try:
-            LexicalCache(self.store).get()
+            cache = LexicalCache(self.store)
+            if since is None or not cache.advance(since, revision, self._changes, count):
+                cache.get()
         except Exception as exc:  # noqa: BLE001 - the chunks are stored; the first question builds the index then
             log.warning("the lexical index was not saved (%s); the first question will build it", exc)
 

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 REVISION_TTL_S = 1.0
 
 
-FORMAT = 5  # bumped when the persisted layout changes; older files are rebuilt
+FORMAT = 6  # bumped when the persisted layout changes; older files are rebuilt
 
 
 @dataclass
@@ -43,6 +43,7 @@ class LexicalIndex:
     sources: Any = None  # int32 per chunk: its document's position in ``source_names``
     lengths: Any = None  # int32 per chunk: how many tokens BM25 counted
     source_names: list[str] | None = None
+    tf: Any = None  # int32 per entry of ``data``: the term's count in that chunk (what an update starts from)
 
     def rows_of(self, source: str) -> Any:
         """The rows of one document's chunks (an empty array when the index does not know it)."""
@@ -225,16 +226,31 @@ def _vectors(store: Store, ids: list[str], previous: LexicalIndex) -> Any:
             missing.append(row)
         else:
             out[row] = previous.vectors[old]
-    col = store.chunks()
-    for lo in range(0, len(missing), 5000):
-        rows = missing[lo : lo + 5000]
-        got = col.get(ids=[ids[r] for r in rows], include=["embeddings"])
-        found = dict(zip(got["ids"], got["embeddings"], strict=True))
-        if len(found) != len(rows):
-            return None  # deleted by another process since the texts were read
-        for r in rows:
-            out[r] = found[ids[r]]
+    if missing:
+        found = _stored_vectors(store, [ids[r] for r in missing])
+        if found is None:
+            return None
+        out[missing] = found
     return out
+
+
+def _stored_vectors(store: Store, ids: list[str]) -> Any:
+    """The vectors the store holds for ``ids``, in order (None if one is gone).
+
+    Read back rather than taken from the encoder: the store normalises them for cosine space on its side.
+    """
+    import numpy as np
+
+    pages: list[Any] = []
+    col = store.chunks()
+    for lo in range(0, len(ids), 5000):
+        part = ids[lo : lo + 5000]
+        got = col.get(ids=part, include=["embeddings"])
+        found = dict(zip(got["ids"], got["embeddings"], strict=True))
+        if len(found) != len(part):
+            return None  # deleted by another process since the texts were read
+        pages.append(np.asarray([found[cid] for cid in part], dtype=np.float32))
+    return np.concatenate(pages) if pages else np.zeros((0, 0), dtype=np.float32)
 
 
 def bm25_arrays(docs: list[list[str]]) -> tuple[dict[str, int], Any, Any, Any]:
@@ -242,33 +258,58 @@ def bm25_arrays(docs: list[list[str]]) -> tuple[dict[str, int], Any, Any, Any]:
 
     The same scores as ``bm25s.BM25(k1=K1, b=B).index(docs)`` (checked in tests) without importing bm25s and scipy.
     """
+    vocab, data, indices, indptr, _ = _bm25(docs)
+    return vocab, data, indices, indptr
+
+
+def _counts(docs: list[list[str]], first_row: int = 0) -> tuple[list[int], list[str], list[int]]:
+    """(row, term, count) of every distinct term of each token list, rows numbered from ``first_row``."""
+    rows: list[int] = []
+    terms: list[str] = []
+    counts: list[int] = []
+    for row, doc in enumerate(docs, first_row):
+        tf: dict[str, int] = {}
+        for term in doc:
+            tf[term] = tf.get(term, 0) + 1
+        rows.extend([row] * len(tf))
+        terms.extend(tf)
+        counts.extend(tf.values())
+    return rows, terms, counts
+
+
+def _bm25(docs: list[list[str]]) -> tuple[dict[str, int], Any, Any, Any, Any]:
+    """``bm25_arrays`` plus each entry's term count."""
     import numpy as np
 
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    counts: list[int] = []
-    for row, doc in enumerate(docs):
-        tf: dict[int, int] = {}
-        for term in doc:
-            t = vocab.setdefault(term, len(vocab))
-            tf[t] = tf.get(t, 0) + 1
-        rows.extend([row] * len(tf))
-        cols.extend(tf)
-        counts.extend(tf.values())
-    row_a = np.asarray(rows, dtype=np.int64)
-    col_a = np.asarray(cols, dtype=np.int64)
+    rows, terms, counts = _counts(docs)
+    vocab = {term: t for t, term in enumerate(sorted(set(terms)))}
+    cols = np.fromiter((vocab[term] for term in terms), dtype=np.int64, count=len(terms))
+    lengths = np.asarray([len(d) for d in docs], dtype=np.int64)
+    data, indices, indptr, tf = _assemble(len(vocab), np.asarray(rows, dtype=np.int64), cols, counts, lengths)
+    return vocab, data, indices, indptr, tf
+
+
+def _assemble(terms: int, rows: Any, cols: Any, counts: Any, lengths: Any) -> tuple[Any, Any, Any, Any]:
+    """(data, indices, indptr, tf), term-major, of the (row, term, count) entries of chunks of ``lengths`` tokens.
+
+    The vocabulary is numbered in term order and rows follow the store's order, so an index updated in place and one
+    built anew over the same chunks hold the same arrays.
+    """
+    import numpy as np
+
     tf_a = np.asarray(counts, dtype=np.float64)
-    lengths = np.asarray([len(d) for d in docs], dtype=np.float64)
-    n = len(docs)
-    df = np.bincount(col_a, minlength=len(vocab)).astype(np.float64)
+    lengths = np.asarray(lengths, dtype=np.float64)
+    n = len(lengths)
+    per_term = np.bincount(cols, minlength=terms)
+    df = per_term.astype(np.float64)
     idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-    part = tf_a / (tf_a + K1 * ((1 - B) + B * lengths[row_a] / max(float(lengths.mean()), 1e-9)))
-    order = np.lexsort((row_a, col_a))  # term-major, chunks in order within a term
-    data = (idf[col_a] * part)[order].astype(np.float32)
-    indices = row_a[order].astype(np.int32)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(col_a, minlength=len(vocab)))]).astype(np.int64)
-    return vocab, data, indices, indptr
+    part = tf_a / (tf_a + K1 * ((1 - B) + B * lengths[rows] / max(float(lengths.mean()) if n else 0.0, 1e-9)))
+    order = np.lexsort((rows, cols))  # term-major, chunks in order within a term
+    data = (idf[cols] * part)[order].astype(np.float32)
+    indices = np.asarray(rows)[order].astype(np.int32)
+    indptr = np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64)
+    tf = np.asarray(counts, dtype=np.int32)[order]
+    return data, indices, indptr, tf
 
 
 def build_index(store: Store, revision: str, previous: LexicalIndex | None = None) -> LexicalIndex:
@@ -288,9 +329,8 @@ def build_index(store: Store, revision: str, previous: LexicalIndex | None = Non
         log.info("chunk vectors unavailable (%s); dense search goes through Chroma for this revision", exc)
         ids, docs, vectors, sources = _read_chunks(store, with_vectors=False)
     if not ids:
-        empty = np.zeros(0, dtype=np.int64)
-        return LexicalIndex(revision, [], {}, np.zeros(0, dtype=np.float32), empty.astype(np.int32), empty, None)
-    vocab, data, indices, indptr = bm25_arrays(docs)
+        return _empty(revision, model)
+    vocab, data, indices, indptr, tf = _bm25(docs)
     names = list(dict.fromkeys(sources))
     number = {name: i for i, name in enumerate(names)}
     return LexicalIndex(
@@ -305,6 +345,149 @@ def build_index(store: Store, revision: str, previous: LexicalIndex | None = Non
         sources=np.asarray([number[name] for name in sources], dtype=np.int32),
         lengths=np.asarray([len(d) for d in docs], dtype=np.int32),
         source_names=names,
+        tf=tf,
+    )
+
+
+def _empty(revision: str, model: str = "") -> LexicalIndex:
+    import numpy as np
+
+    empty = np.zeros(0, dtype=np.int64)
+    return LexicalIndex(
+        revision,
+        [],
+        {},
+        np.zeros(0, dtype=np.float32),
+        empty.astype(np.int32),
+        empty,
+        None,
+        model=model,
+        sources=empty.astype(np.int32),
+        lengths=empty.astype(np.int32),
+        source_names=[],
+        tf=empty.astype(np.int32),
+    )
+
+
+class Changes:
+    """What one ingest wrote: chunks added (in the order they were stored) and chunk ids deleted.
+
+    Kept by the ingestor as it writes, so that the index of the new revision is the previous one updated: only the
+    new chunks are tokenized, and only their vectors are read back from the store.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.docs: list[list[str]] = []  # BM25 tokens of each added chunk
+        self.sources: list[str] = []
+        self.removed: set[str] = set()
+        self.unsure = False  # an id added twice, or deleted after it was added: no update is attempted
+        self._added: set[str] = set()
+
+    def add(self, ids: list[str], texts: list[str], sources: list[str]) -> None:
+        fresh = set(ids)
+        if len(fresh) != len(ids) or not fresh.isdisjoint(self._added) or not fresh.isdisjoint(self.removed):
+            self.unsure = True
+        self._added |= fresh
+        self.ids.extend(ids)
+        self.docs.extend(tokens(text) or ["\u2205"] for text in texts)
+        self.sources.extend(sources)
+
+    def remove(self, ids: list[str]) -> None:
+        if not self._added.isdisjoint(ids):
+            self.unsure = True
+        self.removed.update(ids)
+
+
+def updated_index(
+    previous: LexicalIndex, revision: str, changes: Changes, vectors: Any, model: str
+) -> LexicalIndex | None:
+    """``previous`` with ``changes`` (whose chunks have ``vectors``) applied, as ``build_index`` would build it anew.
+
+    None when it cannot tell.
+    """
+    import numpy as np
+
+    n_old = len(previous.ids)
+    if changes.unsure or previous.tf is None or previous.sources is None or previous.lengths is None:
+        return None
+    if n_old and (previous.vectors is None or previous.model != model):
+        return None
+    at = {cid: row for row, cid in enumerate(previous.ids)}
+    if any(cid in at for cid in changes.ids):
+        return None  # an added chunk the index already holds: not a change this function follows
+    keep = np.ones(n_old, dtype=bool)
+    for cid in changes.removed:
+        row = at.get(cid)
+        if row is None:
+            return None  # the store held a chunk the index does not: it was not the store's index
+        keep[row] = False
+    ids = [cid for cid, kept in zip(previous.ids, keep.tolist(), strict=True) if kept] + changes.ids
+    if not ids:
+        return _empty(revision, model)
+    kept_rows = np.flatnonzero(keep)
+    renumber = np.full(n_old, -1, dtype=np.int64)
+    renumber[kept_rows] = np.arange(len(kept_rows))
+
+    # The previous index's entries of the kept chunks, and the new chunks' entries after them.
+    old_terms = np.repeat(np.arange(len(previous.vocab), dtype=np.int64), np.diff(previous.indptr))
+    live = keep[previous.indices]
+    old_rows = renumber[previous.indices[live]]
+    old_terms = old_terms[live]
+    old_counts = previous.tf[live]
+    new_rows, new_terms, new_counts = _counts(changes.docs, len(kept_rows))
+    # The vocabulary: the terms kept chunks still use and the new chunks' ones, in term order.
+    by_number = [""] * len(previous.vocab)
+    for term, t in previous.vocab.items():
+        by_number[t] = term
+    used = np.flatnonzero(np.bincount(old_terms, minlength=len(by_number)))
+    words = sorted({by_number[t] for t in used.tolist()}.union(new_terms))
+    vocab = {term: t for t, term in enumerate(words)}
+    to_new = np.full(len(by_number), -1, dtype=np.int64)
+    to_new[used] = [vocab[by_number[t]] for t in used.tolist()]
+    rows = np.concatenate([old_rows, np.asarray(new_rows, dtype=np.int64)])
+    cols = np.concatenate([to_new[old_terms], np.fromiter((vocab[t] for t in new_terms), np.int64, len(new_terms))])
+    counts = np.concatenate([old_counts, np.asarray(new_counts, dtype=np.int32)])
+    lengths = np.concatenate(
+        [previous.lengths[kept_rows].astype(np.int64), np.asarray([len(d) for d in changes.docs], dtype=np.int64)]
+    )
+    data, indices, indptr, tf = _assemble(len(vocab), rows, cols, counts, lengths)
+
+    # Sources numbered in order of first appearance, as a new build numbers them.
+    names = list(previous.source_names or [])
+    number = {name: i for i, name in enumerate(names)}
+    for name in changes.sources:
+        number.setdefault(name, len(number))
+    names = list(number)
+    codes = np.concatenate(
+        [previous.sources[kept_rows].astype(np.int64), np.fromiter((number[s] for s in changes.sources), np.int64)]
+    )
+    present, first = np.unique(codes, return_index=True)
+    present = present[np.argsort(first, kind="stable")]
+    recode = np.full(len(names), -1, dtype=np.int64)
+    recode[present] = np.arange(len(present))
+
+    dim = vectors.shape[1] if len(vectors) else previous.vectors.shape[1]
+    if n_old and previous.vectors.shape[1] != dim:
+        return None
+    added, vectors = vectors, np.empty((len(ids), dim), dtype=np.float32)  # one copy of the kept rows, not two
+    if n_old:
+        vectors[: len(kept_rows)] = previous.vectors[keep]
+    if len(added):
+        vectors[len(kept_rows) :] = added
+    return LexicalIndex(
+        revision,
+        ids,
+        vocab,
+        data,
+        indices,
+        indptr,
+        vectors,
+        model=model,
+        sources=recode[codes].astype(np.int32),
+        lengths=lengths.astype(np.int32),
+        source_names=[names[i] for i in present.tolist()],
+        tf=tf,
     )
 
 
@@ -342,6 +525,27 @@ class LexicalCache:
                 self._save(index)
             self._index = index
             return index
+
+    def advance(self, since: str, revision: str, changes: Changes, count: int) -> bool:
+        """Save the index of ``revision``: the saved one of ``since`` with what one ingest changed since then.
+
+        False (nothing saved) when the saved index is not of ``since`` or the result does not hold ``count`` chunks;
+        ``get`` then builds it from the store.
+        """
+        model = self.store.settings.embedding_model
+        previous = _empty(since, model) if since == "empty" else self._load()
+        if previous is None or previous.revision != since:
+            return False
+        vectors = _stored_vectors(self.store, changes.ids)
+        if vectors is None:
+            return False
+        index = updated_index(previous, revision, changes, vectors, model)
+        if index is None or len(index.ids) != count:
+            return False
+        with self._lock:
+            self._save(index)
+            self._index = index
+        return True
 
     def _path(self) -> Any:
         folder = self.store.lexical_dir()

@@ -382,3 +382,78 @@ def test_ingest_saves_the_lexical_index_of_its_revision(tmp_path: Path, monkeypa
     monkeypatch.setattr(lexical, "build_index", no_build)
     hits = searcher(s).search("Buses replace the trams", 3)
     assert hits and "Buses replace the trams" in hits[0].passage.text
+
+
+def _assert_same_index(saved, fresh) -> None:  # noqa: ANN001
+    import numpy as np
+
+    assert saved is not None and saved.revision == fresh.revision
+    assert saved.ids == fresh.ids and saved.source_names == fresh.source_names
+    assert list(saved.vocab.items()) == list(fresh.vocab.items())
+    for name in ("vectors", "data", "indices", "indptr", "tf", "lengths", "sources"):
+        a, b = getattr(saved, name), getattr(fresh, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+def test_the_lexical_index_each_ingest_updates_is_the_one_built_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag import lexical
+
+    build = lexical.build_index
+    built: list[str] = []
+    monkeypatch.setattr(
+        lexical, "build_index", lambda store, revision, *a: built.append(revision) or build(store, revision, *a)
+    )
+    paths = _notes(tmp_path / "docs", 9)
+    s = _small_chunks(tmp_path, batch=4)  # several writes per run
+    questions = ["tram committee", "harbour plan vote", "Buses replace the trams", "orchard day 30", "depot"]
+
+    def check() -> None:
+        store = Store(s)
+        saved = lexical.LexicalCache(store)._load()
+        fresh = build(store, store.revision())
+        _assert_same_index(saved, fresh)
+        assert len(saved.ids) == store.count()
+        every = list(range(len(fresh.ids)))
+        for q in questions:
+            assert saved.search(q, 5) == fresh.search(q, 5)
+            assert saved.rescore(q, every, alone=True) == fresh.rescore(q, every, alone=True)
+        hits = searcher(s).search(questions[0], 3)
+        assert hits and "tram" in hits[0].passage.text
+
+    ingest_paths(s, paths[:5])  # into an empty store
+    check()
+    ingest_paths(s, paths[5:])  # more documents
+    check()
+    paths[2].write_text("The tram depot closed for repairs.\n\nBuses replace the trams until March.\n")
+    assert ingest_paths(s, [tmp_path / "docs"]).removed > 0  # a document changed: its old chunks go
+    check()
+    paths[7].unlink()  # its words and its day numbers leave the vocabulary
+    assert ingest_paths(s, [tmp_path / "docs"], prune=True).removed > 0
+    check()
+    assert ingest_paths(s, [tmp_path / "docs"]).unchanged == Store(s).count()  # nothing written, nothing saved
+    check()
+    assert built == []  # each index was the previous one updated: no chunk text was read back
+
+
+def test_an_index_not_saved_after_its_commit_mark_is_rebuilt_by_the_next_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag import lexical
+    from rag.ingest import Ingestor
+
+    paths = _notes(tmp_path / "docs", 6)
+    s = _small_chunks(tmp_path)
+    ingest_paths(s, paths[:3])
+    with monkeypatch.context() as m:  # killed after the run's commit mark, before its index was saved
+        m.setattr(Ingestor, "_save_lexical_index", lambda *_a: None)
+        ingest_paths(s, paths[3:5])
+    store = Store(s)
+    stale = lexical.LexicalCache(store)._load()
+    assert stale is not None and stale.revision != store.revision()
+
+    ingest_paths(s, paths[5:])  # the saved index is not of the revision this run started from: built anew
+    store = Store(s)
+    _assert_same_index(lexical.LexicalCache(store)._load(), lexical.build_index(store, store.revision()))
+    assert len(lexical.LexicalCache(store)._load().ids) == store.count()
