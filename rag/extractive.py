@@ -34,7 +34,7 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import collocations, is_a, is_noun, kinds, related_stems, same_place
+from rag.thesaurus import collocations, is_a, is_noun, kinds, related_stems, same_place, verb_bases
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -305,6 +305,14 @@ def _name_after(question: str, text: str, kind: str, stems: set[str], window: in
     return False
 
 
+@functools.lru_cache(maxsize=20000)
+def _word_is_a(word: str, kind: str) -> bool:
+    """A common word naming something of a kind, as a noun or through the verb it comes from ("concerned": concern)."""
+    if len(word) < 4 or word == kind:
+        return False
+    return is_a(word, kind) or any(is_a(base, kind) for base in verb_bases(word) if base != kind)
+
+
 def _pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent word pairs (stemmed) that carry at least one content word."""
     ws = [stem(w) for w in words(text)]
@@ -395,6 +403,25 @@ def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
         for c in cands:
             if parts[-1] in c.terms:
                 c.terms |= set(parts)
+
+
+def _carry_introductions(cands: list[Candidate]) -> None:
+    """A person named by surname is the one the article introduced in full: "Savett stated, …" speaks of the
+    "National Security Council spokesperson Sean Savett" of another sentence, so it says those words too."""
+    introduced: dict[str, set[str]] = {}
+    for c in cands:
+        for name in person_names(c.text):
+            parts = name.split()
+            at = c.text.find(name)
+            if len(parts) < 2 or at < 0:
+                continue
+            lead = re.split(r"[,.;:!?\"“”()]", c.text[max(0, at - 80) : at])[-1]
+            title = re.findall(r"[\w'’-]+", lead)[-5:]
+            introduced.setdefault(parts[-1], set()).update(tokens(" ".join([*title, name])))
+    for surname, terms in introduced.items():
+        for c in cands:
+            if re.search(rf"\b{re.escape(surname)}\b", c.text):
+                c.terms |= terms
 
 
 def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
@@ -749,6 +776,7 @@ class ExtractiveAnswerer:
 
     def score(self, q: QuestionInfo, cands: list[Candidate], query_vector: list[float]) -> None:
         _credit_surnames(q, cands)
+        _carry_introductions(cands)
         qpairs = _pairs(q.text)
         qv = np.asarray(query_vector, dtype=np.float32)
         dense = self.vectors([c.text for c in cands]) @ (qv / max(float(np.linalg.norm(qv)), 1e-12))
@@ -759,6 +787,11 @@ class ExtractiveAnswerer:
         self._soft_coverage(q, top)
         kind = asked_kind(q.text)
         kind_match = self._kind_matches(kind, cands, q.entities) if kind else {}
+        if kind and not names_kind(q.text):  # "What feeling did he voice?": "concerned" says a feeling
+            asked = set(words(q.text))
+            for c in cands:
+                if any(_word_is_a(w, kind) for w in words(c.text) if w not in asked and w not in STOPWORDS):
+                    kind_match[id(c)] = True
         counted = _counted(q)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]

@@ -288,6 +288,13 @@ def is_a(word: str, kind: str) -> bool:
 
 
 @lru_cache(maxsize=20000)
+def verb_bases(word: str) -> tuple[str, ...]:
+    """The verbs an inflected word may come from ("concerned" → concern)."""
+    t = thesaurus()
+    return tuple(t.base_forms(word.lower(), "verb")) if t else ()
+
+
+@lru_cache(maxsize=20000)
 def is_noun(word: str) -> bool:
     """Whether WordNet knows ``word`` (or its base form) as a noun; without the WordNet files, any word is."""
     t = thesaurus()

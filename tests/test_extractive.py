@@ -175,3 +175,28 @@ def test_the_speaker_asked_about_is_its_noun_or_its_owner() -> None:
     assert _speaker_says("What did Savett say about the partnership?", said)
     mission = "Iran's Permanent Mission to the United Nations denied the transfer, stating in a CNN interview."
     assert _speaker_says("What did Tehran's envoys at the world body claim?", mission)
+
+
+def test_a_person_named_by_surname_is_the_one_introduced_in_full() -> None:
+    from rag.extractive import _carry_introductions
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    text = (
+        "Library Director Grace Okafor opened the branch on Monday. "
+        'Okafor said, "We are delighted." '
+        "The mayor cut the ribbon."
+    )
+    intro, later, other = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    _carry_introductions([intro, later, other])
+    assert {"library", "director", "grac", "okafor"} <= later.terms
+    assert "director" not in other.terms
+
+
+def test_a_common_word_can_say_the_kind_of_thing_asked_for() -> None:
+    from rag.extractive import _word_is_a
+
+    assert _word_is_a("concerned", "feeling")  # through the verb "concern"
+    assert _word_is_a("missiles", "weapon")
+    assert not _word_is_a("reports", "feeling")
+    assert not _word_is_a("feeling", "feeling")  # the asked word itself says nothing new
