@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.question import (
-    ASKS_IF_SAID,
     PERSON_ROLE_RE,
     SPEECH_ASKED,
     SPEECH_SAID,
@@ -26,8 +25,10 @@ from rag.question import (
     asked_phrase,
     ends_noun_phrase,
     entities_in,
+    excluded_words,
     has_rate,
     has_slot,
+    kind_name,
     names_kind,
     person_names,
     quantity_near,
@@ -56,6 +57,9 @@ WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
+CONDITION_ASKED = re.compile(r"\b(?:under|on|in)\s+(?:what|which)\s+(?:conditions?|circumstances?|cases?)\b", re.I)
+CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as|in case|on condition that)\b", re.I)
+HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
@@ -437,19 +441,21 @@ def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
     return out
 
 
-def _expand_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
-    """A sentence that spells out an acronym of the question says it: "Islamic Revolutionary Guard Corps" for "IRGC".
-
-    The acronym counts as said there; the words it stands for are not asked for besides it.
-    """
+def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
+    """An acronym and the words it stands for say the same: a sentence with "Islamic Revolutionary Guard Corps"
+    says "IRGC", and one with "IRGC" says "Revolutionary Guard" (as in "Where did the Revolutionary Guards…")."""
     spelled = _spelled_out(cands)
-    for ent in q.entities:
-        if not (ent.isupper() and 2 <= len(ent) <= 6) or ent not in spelled:
-            continue
-        said = {t for t in tokens(ent)}
+    plain = {id(c): c.text.replace("’", " ").replace("'", " ") for c in cands}
+    said = [*q.entities, *(w for c in cands for w in re.findall(r"\b[A-Z]{2,6}\b", c.text))]
+    acronyms = {w for w in said if w.isupper() and 2 <= len(w) <= 6 and w in spelled}
+    for acronym in acronyms:
+        spans = spelled[acronym]
+        longest = set(tokens(max(spans, key=len)))
         for c in cands:
-            if any(span in c.text.replace("’", " ").replace("'", " ") for span in spelled[ent]):
-                c.terms |= said
+            if re.search(rf"\b{acronym}\b", c.text):
+                c.terms |= longest
+            elif any(span in plain[id(c)] for span in spans):
+                c.terms |= set(tokens(acronym))
 
 
 def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
@@ -563,6 +569,11 @@ class ExtractiveAnswerer:
         names = {
             id(c): [
                 w for e in entities_in(c.text) for w in re.split(r"[\s’']+", e) if w and stem(w.lower()) not in known
+            ]
+            + [  # a name in several words is of a kind as a whole too: "North Korea" is an Asian nation
+                e.replace(" ", "_")
+                for e in entities_in(c.text)
+                if " " in e and not any(stem(w.lower()) in known for w in e.split())
             ]
             for c in cands
         }
@@ -690,7 +701,9 @@ class ExtractiveAnswerer:
             return _speaker_says(q.text, text)
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
-        return has_slot(q.slot, text, q.entities, q.unit, words(q.text), unknown_ok=bool(ASKS_IF_SAID.match(q.text)))
+        # "When exactly did the missiles arrive?" is answered by "It's unclear when exactly the missiles were
+        # delivered": the article speaks to it, which says more than that it does not say.
+        return has_slot(q.slot, text, q.entities, q.unit, words(q.text), unknown_ok=True)
 
     def _names_kind(self, question: str, text: str) -> bool:
         """ "What was the name of the conference?" needs a conference named, not any name nearby."""
@@ -785,8 +798,11 @@ class ExtractiveAnswerer:
             c.coverage = self._coverage(q, c.terms)
         top = sorted(cands, key=lambda c: -(0.55 * c.dense + 0.45 * c.coverage))[:SOFT_TOP]
         self._soft_coverage(q, top)
-        kind = asked_kind(q.text)
-        kind_match = self._kind_matches(kind, cands, q.entities) if kind else {}
+        kind = asked_kind(q.text) or ("feeling" if HOW_FEEL.search(q.text) else None)
+        # "Which Asian nation, besides Iran, …": a name of that kind as WordNet names it, and not the one set aside.
+        aside = excluded_words(q.text)
+        set_aside = [w for w in re.findall(r"[\w'’-]+", q.text) if w[:1].isupper() and w.lower() in aside]
+        kind_match = self._kind_matches(kind_name(q.text) or kind, cands, [*q.entities, *set_aside]) if kind else {}
         if kind and not names_kind(q.text):  # "What feeling did he voice?": "concerned" says a feeling
             asked = set(words(q.text))
             for c in cands:
@@ -805,6 +821,20 @@ class ExtractiveAnswerer:
             said = {id(c): self._coverage(own_q, c.terms) for c in cands}
             other = max((said[id(c)] for c in cands if c not in before), default=0.0)
             stale = {id(c) for c in before if said[id(c)] < other}
+
+            def unsaid(c: Candidate) -> list[str]:  # own words the sentence says nothing like
+                missing = [t for t in own if not _has_term(t, c.terms)]
+                new = [t for t in missing if self.idf(t) >= self._max_idf]  # words the article never uses
+                known = [t for t in missing if t not in new]
+                return self._not_said_otherwise(q, known, c) + self._not_said_otherwise(q, new, c, SOFT_LOW)
+
+            # "How did he say they feel?": the last quote says nothing like "feel"; another sentence on the same
+            # matter names a feeling ("concerned").
+            near = 0.5 * max(c.coverage for c in before)
+            if any(unsaid(c) for c in before if id(c) not in stale) and any(
+                kind_match.get(id(c)) for c in cands if c not in before and c.coverage >= near
+            ):
+                stale |= {id(c) for c in before if unsaid(c)}
         for c in cands:
             c.slot = self._slot(q, c.text) and (q.slot not in ("person", "agent") or self._role_said(q, c.text))
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
@@ -828,6 +858,8 @@ class ExtractiveAnswerer:
             if q.slot == "yesno" and takes_stance(q, c.text):
                 c.score += STANCE_BONUS
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
+            # "Under what condition?": a sentence that states one ("… if the country proceeded …").
+            causal = causal or bool(CONDITION_ASKED.search(q.text) and CONDITION.search(c.text))
             if causal:
                 c.score += 0.15
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
@@ -855,7 +887,7 @@ class ExtractiveAnswerer:
         cands = _named_sources(q, candidates(hits))
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
-        _expand_acronyms(q, cands)
+        _link_acronyms(q, cands)
         self.score(q, cands, query_vector)
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]

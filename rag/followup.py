@@ -22,6 +22,12 @@ PERSON_HINT = re.compile(
     re.I,
 )
 
+# "it" as the subject after an auxiliary ("What did it threaten?"), not an event ("When did it happen?").
+SUBJECT_IT = re.compile(
+    r"\b(did|does|do|has|had|will|would|can|could)\s+it\b(?!\s+(?:happen|mean|matter|take|cost|last|begin|end)\b)",
+    re.I,
+)
+
 TIME_WORD = re.compile(rf"(?:{MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 Message = dict[str, Any]
@@ -182,6 +188,10 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         replaced = True
     elif subject and re.search(r"\bits\b", q, re.I):
         q = re.sub(r"\bits\b", f"{subject}'s", q, count=1, flags=re.I)
+        replaced = True
+    elif subject and SUBJECT_IT.search(q):
+        # "What did it threaten?" after "When did the G7 put out its statement?": the G7 did
+        q = SUBJECT_IT.sub(lambda m: f"{m.group(1)} {subject}", q, count=1)
         replaced = True
     # "that paper" after "Which paper first reported it?" is the paper the answer named.
     kind = asked_kind(prev_q)

@@ -364,7 +364,8 @@ def asked_phrase(question: str) -> list[str]:
     if not m:
         return []
     phrase: list[str] = []
-    for word in words(m.group(m.lastindex or 1))[:5]:
+    clause = re.split(r"[,;:()]", m.group(m.lastindex or 1))[0]  # "Which Asian nation, besides Iran, …"
+    for word in words(clause)[:5]:
         if ends_noun_phrase(word):
             break
         phrase.append(word)
@@ -383,6 +384,16 @@ def asked_kind(question: str) -> str | None:
     if word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
         return None
     return word
+
+
+def kind_name(question: str) -> str | None:
+    """The asked kind with the word before it when WordNet knows the two as one: "Asian nation", "news agency"."""
+    from rag.thesaurus import is_noun
+
+    phrase = asked_phrase(question)
+    if len(phrase) >= 2 and asked_kind(question) == phrase[-1] and is_noun("_".join(phrase[-2:]), strict=True):
+        return " ".join(phrase[-2:])
+    return None
 
 
 # What WordNet says a noun is, when things of that kind go by names: companies, places, groups, people.

@@ -284,7 +284,7 @@ def is_a(word: str, kind: str) -> bool:
         return False
     broader = kinds(word)
     heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}  # "Asian nation" is a nation
-    return any(k in heads for k in t.base_forms(kind.lower(), "noun"))
+    return any(k.replace("_", " ") in heads for k in t.base_forms(kind.lower().replace(" ", "_"), "noun"))
 
 
 @lru_cache(maxsize=20000)
@@ -295,10 +295,11 @@ def verb_bases(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=20000)
-def is_noun(word: str) -> bool:
-    """Whether WordNet knows ``word`` (or its base form) as a noun; without the WordNet files, any word is."""
+def is_noun(word: str, strict: bool = False) -> bool:
+    """Whether WordNet knows ``word`` (or its base form) as a noun; without the WordNet files, any word is unless
+    ``strict``."""
     t = thesaurus()
-    return not t or bool(t.base_forms(word.lower(), "noun"))
+    return bool(t.base_forms(word.lower(), "noun")) if t else not strict
 
 
 @lru_cache(maxsize=20000)

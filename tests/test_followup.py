@@ -130,3 +130,27 @@ def test_the_spokesperson_and_the_news_organization_he_told(seed_bot) -> None:  
     history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.text}]
     ans = seed_bot.ask("Which news organization did he give his statement to?", history=history)
     assert not ans.abstained and "CNN" in ans.text  # CNN is one; the sentence need not say "news"
+
+
+def test_it_as_a_subject_is_what_the_last_question_was_about() -> None:
+    history = conversation(
+        "When did the G7 put out its strong statement on Iranian missiles?",
+        "The G7 had issued a strong statement last March. [1]",
+    )
+    standalone, _ = condense("What did it threaten?", history)
+    assert standalone == "What did G7 threaten?"
+    standalone, _ = condense("When did it happen?", history)  # an event, not the G7
+    assert not standalone.startswith("When did G7")
+
+
+def test_a_condition_and_a_feeling_asked_after_an_answer(seed_bot) -> None:  # noqa: ANN001
+    turns = ["When did the G7 put out its strong statement on Iranian missiles?", "What did it threaten?"]
+    history: list[dict] = []
+    for q in turns:
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": seed_bot.ask(q, history).text}]
+    ans = seed_bot.ask("Under what condition?", history)
+    assert "if the country proceeded with sending ballistic missiles" in ans.text
+    q = "Who told CNN that sending Iranian ballistic missiles to Russia would be a significant escalation?"
+    history = [{"role": "user", "content": q}, {"role": "assistant", "content": seed_bot.ask(q).text}]
+    ans = seed_bot.ask("How did he say they feel about these reports?", history)
+    assert "deeply concerned by these reports" in ans.text

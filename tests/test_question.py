@@ -30,6 +30,7 @@ def test_the_kind_of_fact_is_read_from_what_the_question_asks() -> None:
     assert asks_person("What is the name of the spokesperson who spoke to CNN?")
     assert asks_person("Who is the president of the company?")
     assert asked_phrase("Which news organization did he give his statement to?") == ["news", "organization"]
+    assert asked_phrase("Which Asian nation, besides Iran, has sent rockets?") == ["asian", "nation"]
 
 
 def test_a_sentence_holds_a_name_only_if_it_is_a_new_one() -> None:

@@ -1,10 +1,11 @@
 """The question sets run through the public contract with the extractive default.
 
-Six sets: the project's own set for the seed article, three more sets for the seed article written blind by other
+Seven sets: the project's own set for the seed article, four more sets for the seed article written blind by other
 testers from the article alone (first runs, before any change prompted by them: the first set pass 80%, answers 86%,
 citations 89%, near-miss 71%, follow-ups 75%; the second pass 62.5%, answers 62%, citations 67%, near-miss 71%,
-follow-ups 67%; the third pass 80%, answers 76%, citations 79%, near-miss 83%, follow-ups 50%), and one set each for
-two unrelated articles written for the tests.
+follow-ups 67%; the third pass 80%, answers 76%, citations 79%, near-miss 83%, follow-ups 50%; the fourth pass
+72.5%, answers 77%, citations 72%, near-miss 100%, follow-ups 82%), and one set each for two unrelated articles
+written for the tests.
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
 precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to
@@ -49,19 +50,28 @@ HELDOUT2_FLOORS = {  # measured: 82.5 / 83.8 / 86.1 / 81.6 / 100 / 100 / 88.9
     "abstention_accuracy_nearmiss": 0.85,
     "followup_accuracy": 0.77,
 }
-HELDOUT3_FLOORS = {  # measured: 92.5 / 91.2 / 91.2 / 91.2 / 100 / 100 / 100
-    "pass_rate": 0.89,
-    "answer_accuracy": 0.88,
-    "citation_hit_rate": 0.88,
-    "citation_precision": 0.88,
+HELDOUT3_FLOORS = {  # measured: 95.0 / 94.1 / 94.1 / 94.1 / 100 / 100 / 100
+    "pass_rate": 0.92,
+    "answer_accuracy": 0.91,
+    "citation_hit_rate": 0.91,
+    "citation_precision": 0.91,
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.83,
     "followup_accuracy": 0.83,
 }
-SECOND_FLOORS = {  # measured: 93.9 / 93.8 / 92.9 / 92.9 / 100 / 100 / 100
+HELDOUT4_FLOORS = {  # measured: 85.0 / 87.2 / 84.6 / 82.5 / 100 / 100 / 100
+    "pass_rate": 0.82,
+    "answer_accuracy": 0.84,
+    "citation_hit_rate": 0.82,
+    "citation_precision": 0.79,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.83,
+    "followup_accuracy": 0.9,
+}
+SECOND_FLOORS = {  # measured: 93.9 / 93.8 / 96.4 / 96.4 / 100 / 100 / 100
     "pass_rate": 0.90,
     "answer_accuracy": 0.90,
-    "citation_precision": 0.89,
+    "citation_precision": 0.92,
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.8,
     "followup_accuracy": 0.85,
@@ -116,6 +126,11 @@ def test_second_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
 @pytest.mark.slow
 def test_third_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
     _run(DATA / "heldout3_seed_questions.yaml", seed_bot, HELDOUT3_FLOORS, 40)
+
+
+@pytest.mark.slow
+def test_fourth_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
+    _run(DATA / "heldout4_seed_questions.yaml", seed_bot, HELDOUT4_FLOORS, 40)
 
 
 @pytest.mark.slow
