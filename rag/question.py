@@ -483,12 +483,7 @@ FREQUENCY_RE = re.compile(
 )
 
 
-# "Does the article say when…?" asks whether it is said: "it's unclear when" is an answer.
-ASKS_IF_SAID = re.compile(
-    r"^\W*(?:does|did|do|is|was)\s+(?:the\s+)?(?:article|report|story|piece|text|it)\s+(?:say|said|mention|state|"
-    r"tell|report|give|specify|reveal|explain|indicate|known|clear)\b|^\W*(?:is|was)\s+it\s+(?:known|clear)\b",
-    re.I,
-)
+# "It's unclear when exactly the missiles were delivered" answers "When did they arrive?": the article speaks to it.
 UNKNOWN_RE = re.compile(
     r"\b(?:unclear|not clear|unknown|not known|uncertain)\s+(when|where|who|how many|how much|why)\b", re.I
 )
@@ -518,11 +513,10 @@ def has_slot(
 ) -> bool:
     """Does the sentence hold the kind of fact the question asks for?
 
-    With ``unknown_ok`` (the question asks whether the article says it), a sentence saying the fact is not known
-    ("it's unclear when…") holds it too."""
+    With ``unknown_ok``, a sentence saying the fact is not known ("it's unclear when…") holds it too."""
     said_unknown = UNKNOWN_RE.search(sentence) if unknown_ok else None
     if said_unknown and UNKNOWN_WH.get(slot) == said_unknown.group(1).lower():
-        return True  # "Does it say when…?": "It's unclear when exactly the missiles were delivered"
+        return True  # "When did they arrive?": "It's unclear when exactly the missiles were delivered"
     if slot == "measure" and unit:
         return bool(re.search(rf"\d[\d,.]*\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
     pattern = {

@@ -48,7 +48,7 @@ def test_an_unnamed_speaker_and_an_unknown_fact_are_answers_only_when_asked_for(
     assert not has_slot("person", text, [], None, ["who", "replaced", "shoigu"])
     unclear = "It's unclear when exactly the missiles were delivered."
     assert has_slot("time", unclear, [], None, [], unknown_ok=True)  # "Does the article say when…?"
-    assert not has_slot("time", unclear, [], None, [])  # "When were they delivered?" is not answered
+    assert not has_slot("time", unclear, [], None, [])  # otherwise a time needs a date
 
 
 def test_places_renamed_since_wordnet_and_ordinary_words() -> None:
