@@ -59,6 +59,14 @@ ENTITY_DENSE = 0.5  # a question naming something absent is answered only on str
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
 CONDITION_ASKED = re.compile(r"\b(?:under|on|in)\s+(?:what|which)\s+(?:conditions?|circumstances?|cases?)\b", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as|in case|on condition that)\b", re.I)
+JUDGEMENT_ASKED = re.compile(
+    r"^\W*how\s+(?:do|does|did)\s+.+?\s+(?:characteri[sz]e|describe|view|see|regard|consider|call|judge|assess|label)\b",
+    re.I,
+)
+JUDGEMENT = re.compile(
+    r"\b(?:deem|consider|regard|view|call|describe|characteri[sz]e|label|judge)(?:s|ed|d)?\b.{0,200}?\b(?:as|to be)\b",
+    re.I,
+)
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
@@ -331,15 +339,45 @@ def _phrase_overlap(qpairs: set[tuple[str, str]], text: str) -> float:
 
 
 def _open_quote(text: str) -> bool:
+    """An odd number of quotation marks: the sentence opens a quotation or closes one."""
     straight = text.count('"') % 2 == 1
-    curly = text.count("“") > text.count("”")
+    curly = text.count("“") != text.count("”")
     return straight or curly
+
+
+def _opens_quote(text: str) -> bool:
+    """The sentence leaves a quotation open: its last unmatched mark opens one ('Savett stated, "We have…')."""
+    if not _open_quote(text):
+        return False
+    last = max(text.rfind('"'), text.rfind("“"), text.rfind("”"))
+    return text[last] == "“" or (text[last] == '"' and bool(re.match(r'"[\w‘\'(]', text[last:])))
+
+
+def _quotation_opener(c: Candidate, cands: list[Candidate], reach: int = 4) -> Candidate | None:
+    """The sentence that opened the quotation ``c`` is part of: 'Savett stated, "We have …' for the sentences after
+    it up to the closing mark. None when ``c`` is not inside a quotation (or its opening was not retrieved)."""
+    if _opens_quote(c.text):
+        return None  # it opens one itself
+    same = sorted((o for o in cands if o.passage.source == c.passage.source), key=lambda o: o.start)
+    at = next((i for i, o in enumerate(same) if o is c), None)
+    if at is None:
+        return None
+    nxt = c
+    for p in reversed(same[max(0, at - reach) : at]):
+        if nxt.start - p.end > 2:
+            return None  # a gap: the sentences between were not retrieved
+        if _opens_quote(p.text):
+            return p
+        if re.search(r"[\"“”]", p.text):
+            return None  # a whole quotation: the one before it is closed
+        nxt = p
+    return None
 
 
 def _close_quote(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
     """A quotation that opens in the answer is quoted to its end (a statement is not cut mid-way)."""
     last = max(chosen, key=lambda c: c.start)
-    if not _open_quote(last.text):
+    if not _opens_quote(last.text):
         return chosen
     by_start = sorted((c for c in cands if c.passage.source == last.passage.source), key=lambda c: c.start)
     extra: list[Candidate] = []
@@ -426,6 +464,15 @@ def _carry_introductions(cands: list[Candidate]) -> None:
         for c in cands:
             if re.search(rf"\b{re.escape(surname)}\b", c.text):
                 c.terms |= terms
+    # The sentences of a quotation are said by whoever opened it: "We are prepared to impose serious consequences"
+    # is Savett's too.
+    for c in cands:
+        opener = _quotation_opener(c, cands)
+        if opener is not None:
+            c.terms |= {t for n in person_names(opener.text) for t in tokens(n)}
+            for surname, terms in introduced.items():
+                if re.search(rf"\b{re.escape(surname)}\b", opener.text):
+                    c.terms |= terms
 
 
 def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
@@ -838,13 +885,8 @@ class ExtractiveAnswerer:
         for c in cands:
             c.slot = self._slot(q, c.text) and (q.slot not in ("person", "agent") or self._role_said(q, c.text))
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
-                c.slot = any(
-                    p.passage.source == c.passage.source
-                    and 0 <= c.start - p.end <= 2
-                    and _open_quote(p.text)
-                    and _speaker_says(q.text, p.text)
-                    for p in cands
-                )
+                opener = _quotation_opener(c, cands)
+                c.slot = opener is not None and _speaker_says(q.text, opener.text)
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
             if id(c) in stale:
                 novelty *= STALE_FACTOR
@@ -860,6 +902,8 @@ class ExtractiveAnswerer:
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
             # "Under what condition?": a sentence that states one ("… if the country proceeded …").
             causal = causal or bool(CONDITION_ASKED.search(q.text) and CONDITION.search(c.text))
+            # "How does Tehran's delegation characterize arming them?": a sentence judging it ("deems … to be").
+            causal = causal or bool(JUDGEMENT_ASKED.search(q.text) and JUDGEMENT.search(c.text))
             if causal:
                 c.score += 0.15
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
@@ -970,6 +1014,7 @@ class ExtractiveAnswerer:
                 break
             same_passage = c.passage_no == best.passage_no
             adjacent = any(abs(c.start - o.end) <= 2 or abs(o.start - c.end) <= 2 for o in chosen)
+            # Nearly as good, and as much about the question's own words (not only those a follow-up borrowed).
             strong = c.score >= 0.92 * best.score and c.dense >= 0.5
             continues = (
                 adjacent

@@ -209,7 +209,10 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     q = LEADING_CONJUNCTION.sub("", q).strip()
     q = q[:1].upper() + q[1:] if q else question.strip()
     own = {stem(w) for w in words(q) if w not in STOPWORDS}
-    if entities_in(q) and not replaced:  # a new name replaces the old ones: "And what did North Korea provide?"
+    pointing = THING_PRONOUNS.search(q) or PERSON_PRONOUNS.search(q) or GROUP_PRONOUNS.search(q)
+    # A new name replaces the old ones ("And what did North Korea provide?"), unless the question also points back
+    # ("What action by Iran would trigger that?").
+    if entities_in(q) and not replaced and not pointing:
         own |= {stem(w) for e in entities_in(prev_q + " " + prev_a) for w in words(e)}
         prev_a, replaced = "", True
     context = [

@@ -57,6 +57,8 @@ ROLE_RE = re.compile(
     re.I,
 )
 
+MEASURE_NOUNS = r"(?:range|distance|speed|size|weight|area|duration|dose|dosage)"
+
 # What a question asks for, and the evidence an answer sentence must hold for it.
 SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(what (?:percentage|percent|share|proportion|fraction|portion)|what part of)\b", re.I), "percent"),
@@ -66,9 +68,13 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(how far|what (?:is|was) the range|range|distance|how long|how tall|how high|how big|how large|"
-            r"how heavy|how fast|speed|size|weigh|weight|square (?:feet|foot|meters?|metres?)|area|duration|"
-            r"dose|dosage)\b",
+            # A measure named as what is asked ("what is the range", "its range", "what dose"), not as a topic or a
+            # modifier ("a training area", "the short-range system").
+            rf"\b(how far|how long|how tall|how high|how big|how large|how heavy|how fast|weigh|"
+            rf"square (?:feet|foot|meters?|metres?)|"
+            rf"what\s+(?:(?:is|was|are|were)\s+)?(?:the\s+|its\s+|their\s+)?(?:\w+['’]s\s+)?{MEASURE_NOUNS}|"
+            rf"(?:its|their|\w+['’]s)\s+(?:maximum\s+|top\s+|total\s+)?{MEASURE_NOUNS}|"
+            rf"(?<![\w-]){MEASURE_NOUNS}\s+of\b)\b",
             re.I,
         ),
         "measure",

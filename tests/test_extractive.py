@@ -225,3 +225,29 @@ def test_the_article_saying_it_is_unclear_when_answers_when(seed_bot) -> None:  
     ans = seed_bot.ask("When exactly did the missiles arrive in Russia?")
     assert not ans.abstained and "unclear when exactly the missiles were delivered" in ans.text
     assert seed_bot.ask("When did the Wall Street Journal publish its story?").abstained  # nothing says
+
+
+def test_a_judgement_asked_for_is_the_sentence_that_judges(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("How do Iran's diplomats at the UN view sending weapons to the sides in the war?")
+    assert "to be inhumane" in ans.citations[0].quote  # "deems … to be inhumane", before the denial
+
+
+def test_the_sentences_of_a_quotation_are_said_by_whoever_opened_it() -> None:
+    from rag.extractive import _carry_introductions, _opens_quote, _quotation_opener
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    text = (
+        "Library Director Grace Okafor spoke on Monday. "
+        'Okafor said, "We waited years for this. '
+        "Families will no longer travel across town. "
+        'We are delighted," she added. '
+        "The mayor cut the ribbon."
+    )
+    intro, opens, inside, closes, after = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    cands = [intro, opens, inside, closes, after]
+    assert _opens_quote(opens.text) and not _opens_quote(closes.text) and not _opens_quote(intro.text)
+    assert _quotation_opener(inside, cands) is opens and _quotation_opener(closes, cands) is opens
+    assert _quotation_opener(after, cands) is None and _quotation_opener(opens, cands) is None
+    _carry_introductions(cands)
+    assert {"okafor", "director"} <= inside.terms and "okafor" not in after.terms

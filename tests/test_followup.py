@@ -154,3 +154,14 @@ def test_a_condition_and_a_feeling_asked_after_an_answer(seed_bot) -> None:  # n
     history = [{"role": "user", "content": q}, {"role": "assistant", "content": seed_bot.ask(q).text}]
     ans = seed_bot.ask("How did he say they feel about these reports?", history)
     assert "deeply concerned by these reports" in ans.text
+
+
+def test_a_name_in_a_question_that_points_back_keeps_the_conversation() -> None:
+    history = conversation(
+        "What did the G7 warn last March?",
+        "The G7 warned of new and significant measures against Iran. [1]",
+    )
+    standalone, _ = condense("What action by Iran would trigger that?", history)
+    assert "What did the G7 warn last March" in standalone  # "that" is the warning
+    standalone, _ = condense("And what did North Korea provide?", history)
+    assert standalone == "What did North Korea provide?"  # a new name, nothing pointing back

@@ -62,3 +62,11 @@ def test_news_is_not_the_plural_of_new() -> None:
 
     assert stem("news") != stem("new")
     assert stem("organizations") == stem("organization")
+
+
+def test_a_measure_is_asked_for_only_when_named_as_what_is_asked() -> None:
+    assert analyse("What is the range of the Ababil missile?").slot == "measure"
+    assert analyse("What is the Ababil's range?").slot == "measure"
+    assert analyse("How far can they fly?").slot == "measure"
+    assert analyse("What did the IRGC deploy to a training area inside Iran?").slot != "measure"
+    assert analyse("Which short-range rocket system was the minister shown?").slot != "measure"

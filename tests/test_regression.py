@@ -1,11 +1,11 @@
 """The question sets run through the public contract with the extractive default.
 
-Seven sets: the project's own set for the seed article, four more sets for the seed article written blind by other
+Eight sets: the project's own set for the seed article, five more sets for the seed article written blind by other
 testers from the article alone (first runs, before any change prompted by them: the first set pass 80%, answers 86%,
 citations 89%, near-miss 71%, follow-ups 75%; the second pass 62.5%, answers 62%, citations 67%, near-miss 71%,
 follow-ups 67%; the third pass 80%, answers 76%, citations 79%, near-miss 83%, follow-ups 50%; the fourth pass
-72.5%, answers 77%, citations 72%, near-miss 100%, follow-ups 82%), and one set each for two unrelated articles
-written for the tests.
+72.5%, answers 77%, citations 72%, near-miss 100%, follow-ups 82%; the fifth pass 72.5%, answers 74%, citations 72%,
+near-miss 83%, follow-ups 64%), and one set each for two unrelated articles written for the tests.
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
 precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to
@@ -50,23 +50,32 @@ HELDOUT2_FLOORS = {  # measured: 82.5 / 83.8 / 86.1 / 81.6 / 100 / 100 / 88.9
     "abstention_accuracy_nearmiss": 0.85,
     "followup_accuracy": 0.77,
 }
-HELDOUT3_FLOORS = {  # measured: 95.0 / 94.1 / 94.1 / 94.1 / 100 / 100 / 100
-    "pass_rate": 0.92,
-    "answer_accuracy": 0.91,
-    "citation_hit_rate": 0.91,
+HELDOUT3_FLOORS = {  # measured: 97.5 / 97.1 / 97.1 / 94.3 / 100 / 100 / 100
+    "pass_rate": 0.95,
+    "answer_accuracy": 0.94,
+    "citation_hit_rate": 0.94,
     "citation_precision": 0.91,
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.83,
     "followup_accuracy": 0.83,
 }
-HELDOUT4_FLOORS = {  # measured: 85.0 / 87.2 / 84.6 / 82.5 / 100 / 100 / 100
-    "pass_rate": 0.82,
-    "answer_accuracy": 0.84,
-    "citation_hit_rate": 0.82,
-    "citation_precision": 0.79,
+HELDOUT4_FLOORS = {  # measured: 87.5 / 89.7 / 87.2 / 82.9 / 100 / 100 / 100
+    "pass_rate": 0.85,
+    "answer_accuracy": 0.87,
+    "citation_hit_rate": 0.84,
+    "citation_precision": 0.8,
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.83,
     "followup_accuracy": 0.9,
+}
+HELDOUT5_FLOORS = {  # measured: 85.0 / 89.7 / 87.2 / 82.9 / 100 / 83.3 / 90.9
+    "pass_rate": 0.82,
+    "answer_accuracy": 0.87,
+    "citation_hit_rate": 0.84,
+    "citation_precision": 0.80,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.66,
+    "followup_accuracy": 0.81,
 }
 SECOND_FLOORS = {  # measured: 93.9 / 93.8 / 96.4 / 96.4 / 100 / 100 / 100
     "pass_rate": 0.90,
@@ -131,6 +140,11 @@ def test_third_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
 @pytest.mark.slow
 def test_fourth_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
     _run(DATA / "heldout4_seed_questions.yaml", seed_bot, HELDOUT4_FLOORS, 40)
+
+
+@pytest.mark.slow
+def test_fifth_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
+    _run(DATA / "heldout5_seed_questions.yaml", seed_bot, HELDOUT5_FLOORS, 40)
 
 
 @pytest.mark.slow
