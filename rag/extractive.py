@@ -68,6 +68,9 @@ JUDGEMENT = re.compile(
     re.I,
 )
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
+ROLE_WORDS = "(?:" + PERSON_ROLE_RE.pattern.removeprefix(r"\b(").removesuffix(r")\b") + ")s?"
+WHO_IS = re.compile(r"^\W*who(?:['’]s|\s+is|\s+was)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\W*$", re.I)
+INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
@@ -115,6 +118,8 @@ def name_kind(question: str) -> str | None:
     if not m:
         return None
     head = [w for w in m.group(1).split() if w.isalpha()]
+    named = next((i for i, w in enumerate(head) if w[:1].isupper() and any(v[:1].islower() for v in head[:i])), None)
+    head = head[:named]  # "the missile system Shoigu went to see": the clause after the noun is not it
     while len(head) > 1 and (
         head[-1].lower() in ("being", "been") or (head[-1].lower().endswith(("ed", "ing")) and not is_noun(head[-1]))
     ):
@@ -323,6 +328,25 @@ def _word_is_a(word: str, kind: str) -> bool:
     if len(word) < 4 or word == kind:
         return False
     return is_a(word, kind) or any(is_a(base, kind) for base in verb_bases(word) if base != kind)
+
+
+def _alternatives(question: str) -> list[tuple[str, str]]:
+    """The choices an either-or question offers, as (word, stem): "by sea or flown in by aircraft" → sea, flown,
+    aircraft."""
+    m = re.search(r"([\w'’-]+)\s+or\s+((?:[\w'’-]+\s*){1,5})\W*$", question)
+    if not m:
+        return []
+    ws = [m.group(1), *words(m.group(2))]
+    return [(w.lower(), stem(w.lower())) for w in ws if w.lower() not in STOPWORDS and len(w) > 2]
+
+
+def _introduces(surname: str, text: str) -> bool:
+    """Whether the sentence says who someone is: a title before the name ("spokesperson Sean Savett") or a role
+    after it ("Harriet Cole, a Riverton schoolteacher")."""
+    name = re.escape(surname)
+    before = re.search(rf"\b{ROLE_WORDS}\s+(?:[A-Z][\w'’-]*\s+){{0,2}}{name}\b", text, re.I)
+    after = re.search(rf"\b{name},\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,3}}{ROLE_WORDS}\b", text, re.I)
+    return bool(before or after)
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
@@ -767,8 +791,8 @@ class ExtractiveAnswerer:
             rf"{k}e?s?,?\s+(?:called|named|known as|dubbed|titled|entitled)\s+[\"“]?[A-Z0-9]",
             rf"{k}e?s?,\s+(?:the\s+)?[\"“]?[A-Z]",  # apposition: "the firm, Lindqvist & Ramos,"
         )
-        if any(re.search(p, text, re.I if i else 0) for i, p in enumerate(named)):
-            return True
+        if any(re.search(p, text, re.I if i else 0) for i, p in enumerate(named)) or _names_a(kind, text):
+            return True  # … or "the Ababil close-range ballistic missile systems"
         # The kind, or a word for it, followed closely by a name the question does not give: "a meeting with
         # allies at the Ukraine Defense Contact Group" names a gathering.
         said_as = {stem(kind)} | {parts[0] for parts in related_stems(kind) if len(parts) == 1}
@@ -859,6 +883,8 @@ class ExtractiveAnswerer:
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
+        who = WHO_IS.match(q.text)
+        who_is = who.group(1).split()[-1] if who else None
         own = {t for t in q.terms if q.weights[t] >= 1.0}
         # A follow-up with words of its own ("What do they urge other countries to do?") is answered again by the
         # sentence just quoted only if that sentence says those words as well as another does.
@@ -899,6 +925,8 @@ class ExtractiveAnswerer:
                 c.score += COUNT_BONUS
             if q.slot == "yesno" and takes_stance(q, c.text):
                 c.score += STANCE_BONUS
+            if who_is and _introduces(who_is, c.text):
+                c.score += INTRO_BONUS
             causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
             # "Under what condition?": a sentence that states one ("… if the country proceeded …").
             causal = causal or bool(CONDITION_ASKED.search(q.text) and CONDITION.search(c.text))
@@ -1000,6 +1028,15 @@ class ExtractiveAnswerer:
                 return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
             best = on_focus[0]
             ranked = [best] + [c for c in ranked if c is not best]
+        choice = _alternatives(q.text) if q.slot == "yesno" else []
+        if choice and not any(
+            _has_term(t, c.terms) or _said_related(related_stems(w), c.terms) for c in [best] for w, t in choice
+        ):
+            # "Were they shipped by sea or flown in by aircraft?" is answered only by a sentence saying one of them.
+            return self._abstain(
+                f"The article doesn't say whether {' or '.join(w for w, _ in choice)}.",
+                "no sentence says any of the alternatives asked about",
+            )
         how = HOW_TO.match(q.text)
         if how and how.group(1).lower() not in STOPWORDS:
             # "How do I reverse a list?" is answered by a sentence that says how to reverse, not by one about lists.

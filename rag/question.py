@@ -107,7 +107,15 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
         ),
         "agent",
     ),
-    (re.compile(r"^\s*why\b", re.I), "reason"),
+    (
+        re.compile(
+            r"^\s*why\b|\bwhat\s+(?:(?:might|could|may|would)\s+)?(?:(?:have\s+been|be|is|was|were|are)\s+)?"
+            r"(?:behind (?:it|this|that|them)|the (?:reason|cause|motive)s? (?:for|of|behind))\b|"
+            r"\bwhat\s+(?:caused|prompted|drove|motivated)\b",
+            re.I,
+        ),
+        "reason",
+    ),
 ]
 # Verbs too light to say what a question is about ("come from the sun", "make it clear").
 LIGHT_VERBS = {"come", "go", "get", "take", "make", "put", "use", "do", "have", "be", "become", "keep", "let", "seem"}
@@ -210,6 +218,12 @@ class QuestionInfo:
         return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
 
+# Words that open a question without naming anything ("Per an anonymous source, …").
+LEAD_INS = frozenset({"per", "via", "amid", "despite", "regarding", "concerning", "according", "besides"})
+# "who" after a noun opens a relative clause ("a source who spoke to CNN"), it asks for nobody.
+RELATIVE_WHO = re.compile(r"\b(?!(?:and|or|but|of|to|by|with|from|for|about|than|as|is|was|are|were)\b)[a-z]+\s+who\b")
+
+
 def entities_in(text: str) -> list[str]:
     """Capitalised word sequences (names), skipping a sentence's first word when it is a common word."""
     found: list[str] = []
@@ -226,7 +240,7 @@ def entities_in(text: str) -> list[str]:
             if not rest:
                 continue
             phrase = " ".join(rest)
-        elif at_start and len(phrase.split()) == 1 and phrase.lower() in STOPWORDS:
+        elif at_start and len(phrase.split()) == 1 and (phrase.lower() in STOPWORDS or phrase.lower() in LEAD_INS):
             continue
         for part in re.split(r"['’]s\s+|['’]s$", phrase):
             part = re.sub(r"^(?:the|a|an)\s+", "", part.strip(), flags=re.I)
@@ -261,7 +275,7 @@ THE_TEXT = re.compile(r"^(?:the\s+)?(?:article|report|story|piece|text|author|wr
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
     slot = "other"
-    asked = NOT_ASKING.sub("about", question)
+    asked = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", NOT_ASKING.sub("about", question))
     lead = LEADING_WH.match(asked)
     if lead:  # "When did the close-range talks begin?" asks for a time, whatever words follow
         slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[
@@ -429,6 +443,7 @@ def asks_person(question: str) -> bool:
     """
     if not PERSON_ROLE_RE.search(question):
         return False
+    question = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", question)  # "a source who spoke": no who-question
     named = re.search(r"\bnames?\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?([\w-]+)", question, re.I)
     if named and not re.search(r"\b(who|whom|whose)\b", question, re.I):
         # "the name of the gathering where the president spoke" asks for a gathering
@@ -553,8 +568,9 @@ def has_slot(
     ):
         return True  # "Who described it…?" — "an unnamed official told CNN": the article does not name them
     if slot == "person":
+        # "Sergei Shoigu" is no new person for "Who replaced Shoigu?": the same surname is the same person.
         known_terms = {t for e in question_entities or [] for t in tokens(e)}
-        return any(not set(tokens(n)) <= known_terms for n in person_names(sentence))
+        return any(tokens(n) and tokens(n)[-1] not in known_terms for n in person_names(sentence))
     if slot == "agent":
         # "China" is no answer to "which Chinese companies": a name the question already gives, as a word or adjective.
         known = {w.lower()[:4] for e in question_entities or [] for w in e.split()}

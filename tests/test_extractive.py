@@ -251,3 +251,22 @@ def test_the_sentences_of_a_quotation_are_said_by_whoever_opened_it() -> None:
     assert _quotation_opener(after, cands) is None and _quotation_opener(opens, cands) is None
     _carry_introductions(cands)
     assert {"okafor", "director"} <= inside.terms and "okafor" not in after.terms
+
+
+def test_who_someone_is_names_and_choices(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _alternatives, _introduces, name_kind
+
+    assert _introduces("Savett", "National Security Council spokesperson Sean Savett informed CNN.")
+    assert _introduces("Cole", "Harriet Cole, a retired Riverton schoolteacher, ran it.")
+    assert not _introduces("Savett", 'Savett stated, "We have been warning of it."')
+    assert "spokesperson Sean Savett" in seed_bot.ask("who's Savett?").citations[0].quote
+    assert name_kind("What's the name of the missile system Shoigu went to see?") == "system"
+    assert "Ababil" in seed_bot.ask("What's the name of the missile system Shoigu went to see?").text
+    assert [w for w, _ in _alternatives("Were they shipped by sea or flown in by aircraft?")] == [
+        "sea",
+        "flown",
+        "aircraft",
+    ]
+    assert seed_bot.ask("Were the missiles shipped to Russia by sea or flown in by aircraft?").abstained
+    ans = seed_bot.ask("Did Iran's UN mission admit or deny the transfer?")
+    assert not ans.abstained and "denied the transfer" in ans.text

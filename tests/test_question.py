@@ -70,3 +70,19 @@ def test_a_measure_is_asked_for_only_when_named_as_what_is_asked() -> None:
     assert analyse("How far can they fly?").slot == "measure"
     assert analyse("What did the IRGC deploy to a training area inside Iran?").slot != "measure"
     assert analyse("Which short-range rocket system was the minister shown?").slot != "measure"
+
+
+def test_a_relative_who_and_a_lead_in_word_ask_for_nobody() -> None:
+    q = analyse("Per an anonymous source who spoke to CNN in January, what made the minister's trip notable?")
+    assert q.slot not in ("person", "agent") and "Per" not in q.entities
+    assert analyse("Who was the official who visited Iran?").slot in ("person", "agent")
+    # The same surname is the same person: "Sergei Shoigu" is nobody new for "Who replaced Shoigu?"
+    sentence = "Then-Russian Defense Minister Sergei Shoigu visited Iran."
+    assert not has_slot("person", sentence, ["Shoigu", "Russia"], None, ["who", "replaced", "shoigu"])
+    assert has_slot("person", sentence, ["Russia"], None, ["who", "visited", "iran"])
+
+
+def test_reasons_asked_without_why() -> None:
+    assert analyse("According to the newspaper, what might have been behind it?").slot == "reason"
+    assert analyse("What prompted the visit?").slot == "reason"
+    assert analyse("What was behind the door?").slot != "reason"
