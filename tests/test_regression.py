@@ -109,13 +109,6 @@ def _below(summary: dict, floors: dict[str, float]) -> list[str]:
     return [f"{k}: {summary[k]} < {v}" for k, v in floors.items() if summary[k] is None or summary[k] < v]
 
 
-def _run(path: Path, bot, floors: dict[str, float], min_cases: int) -> None:  # noqa: ANN001
-    result = evaluate(path, bot=bot)
-    assert result.summary["cases"] >= min_cases
-    assert result.summary["errors"] == 0
-    assert not _below(result.summary, floors), "\n".join([str(result.summary), *result.failures()])
-
-
 @pytest.fixture(scope="module")
 def third_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     from rag.chain import Chatbot
@@ -127,46 +120,23 @@ def third_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     return Chatbot(settings)
 
 
-@pytest.mark.slow
-def test_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(ROOT / "tests" / "regression" / "questions.yaml", seed_bot, SEED_FLOORS, 40)
+SETS = [  # (question set, the bot over its article, floors, at least this many cases)
+    (ROOT / "tests" / "regression" / "questions.yaml", "seed_bot", SEED_FLOORS, 40),
+    (DATA / "heldout_seed_questions.yaml", "seed_bot", HELDOUT_FLOORS, 40),
+    (DATA / "heldout2_seed_questions.yaml", "seed_bot", HELDOUT2_FLOORS, 40),
+    (DATA / "heldout3_seed_questions.yaml", "seed_bot", HELDOUT3_FLOORS, 40),
+    (DATA / "heldout4_seed_questions.yaml", "seed_bot", HELDOUT4_FLOORS, 40),
+    (DATA / "heldout5_seed_questions.yaml", "seed_bot", HELDOUT5_FLOORS, 40),
+    (DATA / "heldout6_seed_questions.yaml", "seed_bot", HELDOUT6_FLOORS, 40),
+    (DATA / "second_questions.yaml", "second_bot", SECOND_FLOORS, 30),
+    (DATA / "third_questions.yaml", "third_bot", THIRD_FLOORS, 30),
+]
 
 
 @pytest.mark.slow
-def test_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(DATA / "heldout_seed_questions.yaml", seed_bot, HELDOUT_FLOORS, 40)
-
-
-@pytest.mark.slow
-def test_second_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(DATA / "heldout2_seed_questions.yaml", seed_bot, HELDOUT2_FLOORS, 40)
-
-
-@pytest.mark.slow
-def test_third_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(DATA / "heldout3_seed_questions.yaml", seed_bot, HELDOUT3_FLOORS, 40)
-
-
-@pytest.mark.slow
-def test_fourth_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(DATA / "heldout4_seed_questions.yaml", seed_bot, HELDOUT4_FLOORS, 40)
-
-
-@pytest.mark.slow
-def test_fifth_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(DATA / "heldout5_seed_questions.yaml", seed_bot, HELDOUT5_FLOORS, 40)
-
-
-@pytest.mark.slow
-def test_sixth_blind_seed_question_set(seed_bot) -> None:  # noqa: ANN001
-    _run(DATA / "heldout6_seed_questions.yaml", seed_bot, HELDOUT6_FLOORS, 40)
-
-
-@pytest.mark.slow
-def test_second_article_question_set(second_bot) -> None:  # noqa: ANN001
-    _run(DATA / "second_questions.yaml", second_bot, SECOND_FLOORS, 30)
-
-
-@pytest.mark.slow
-def test_third_article_question_set(third_bot) -> None:  # noqa: ANN001
-    _run(DATA / "third_questions.yaml", third_bot, THIRD_FLOORS, 30)
+@pytest.mark.parametrize(("path", "bot", "floors", "min_cases"), SETS, ids=[p.stem for p, *_ in SETS])
+def test_question_set(path: Path, bot: str, floors: dict[str, float], min_cases: int, request) -> None:  # noqa: ANN001
+    result = evaluate(path, bot=request.getfixturevalue(bot))
+    assert result.summary["cases"] >= min_cases
+    assert result.summary["errors"] == 0
+    assert not _below(result.summary, floors), "\n".join([str(result.summary), *result.failures()])
