@@ -440,7 +440,7 @@ def _other_owner(question: str, sentence: str) -> bool:
     return bool(asked) and bool(said) and not (asked & said)
 
 
-def _speaker_says(question: str, text: str) -> bool:
+def _speaker_says(question: str, text: str, said_terms: set[str] | None = None) -> bool:
     """ "What did the embassy say?" needs the embassy speaking: named in a sentence that reports speech."""
     m = SPEECH_ASKED.search(question)
     if not m or not SPEECH_SAID.search(text):
@@ -448,7 +448,7 @@ def _speaker_says(question: str, text: str) -> bool:
     # The speaker is the phrase before a preposition: "Tehran's envoys" in "Tehran's envoys at the world body".
     head = re.split(r"\s+(?:at|of|in|from|to|for|with|on|inside|within)\s+", m.group(1), maxsplit=1)[0]
     speaker = [t for t in tokens(head) if t not in {"it", "they"}]
-    terms = set(tokens(text))
+    terms = set(tokens(text)) | (said_terms or set())
     rel = related_terms(head)
     if not speaker:
         return True
@@ -466,8 +466,9 @@ def _credit_surnames(q: QuestionInfo, cands: list[Candidate]) -> None:
         parts = tokens(ent)
         if len(parts) < 2 or not ent.split()[-1][:1].isupper():
             continue
+        surname = re.compile(rf"\b{re.escape(ent.split()[-1])}\b")  # as a name: "tram work" is not "Civil Works"
         for c in cands:
-            if parts[-1] in c.terms:
+            if parts[-1] in c.terms and surname.search(c.text):
                 c.terms |= set(parts)
 
 
@@ -497,6 +498,41 @@ def _carry_introductions(cands: list[Candidate]) -> None:
             for surname, terms in introduced.items():
                 if re.search(rf"\b{re.escape(surname)}\b", opener.text):
                     c.terms |= terms
+
+
+ORG_NOUN = re.compile(
+    r"\bthe\s+(?:company|firm|contractor|authority|agency|ministry|regulator|council|board|group|organi[sz]ation|"
+    r"government|department|club|team|university|union|bank|court|commission|committee|foundation|mission|embassy)\b",
+    re.I,
+)
+
+
+def _carry_organisations(cands: list[Candidate]) -> None:
+    """ "In a short statement, the company denied…" speaks of the organisation named just before: the nearest name
+    ending in that noun ("the authority": Westmere Regional Transit Authority), else the names of the sentence right
+    before ("The viaduct was built by Brennan Civil Works, the main contractor."). It says that name too."""
+    by_source: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_source.setdefault(c.passage.source, []).append(c)
+    for same in by_source.values():
+        same.sort(key=lambda o: o.start)
+        for i, c in enumerate(same):
+            m = ORG_NOUN.search(c.text)
+            if not m:
+                continue
+            noun = stem(m.group(0).split()[-1].lower())
+            earlier: list[Candidate] = []  # the sentences just before, back to the first one not retrieved
+            for prev in reversed(same[max(0, i - 4) : i]):
+                if (earlier[-1] if earlier else c).start - prev.end > 2:
+                    break
+                earlier.append(prev)
+            # The name ending in that noun ("the authority": Westmere Regional Transit Authority), else the names
+            # of the sentence right before.
+            named = [n for p in earlier for n in entities_in(p.text) if tokens(n)[-1:] == [noun]][:1]
+            if not named and earlier:
+                named = [n for n in entities_in(earlier[0].text) if len(tokens(n)) >= 2 or n.isupper()]
+            for name in named:
+                c.terms |= set(tokens(name))
 
 
 def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
@@ -704,7 +740,8 @@ class ExtractiveAnswerer:
         lower = set(re.findall(r"\b[a-z][\w-]*", q.text))
         describing = q.slot in ("agent", "place") and names_kind(q.text)
         kind = {stem(w) for w in asked_phrase(q.text) if w in lower} if describing else set()
-        focus = [t for t in q.focus_terms() if t not in kind]
+        framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
+        focus = [t for t in q.focus_terms() if t not in kind and (t not in framing or _has_term(t, near))]
         known = [t for t in focus if TOPIC_IDF < self.idf(t) < self._max_idf]
         unknown = [t for t in focus if self.idf(t) >= self._max_idf]
         mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0
@@ -761,7 +798,7 @@ class ExtractiveAnswerer:
             far.append(ent)
         return far, close
 
-    def _slot(self, q: QuestionInfo, text: str) -> bool:
+    def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
@@ -769,7 +806,7 @@ class ExtractiveAnswerer:
         if q.slot == "person" and _other_owner(q.text, text):
             return False
         if q.slot == "speech":
-            return _speaker_says(q.text, text)
+            return _speaker_says(q.text, text, terms)
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
         # "When exactly did the missiles arrive?" is answered by "It's unclear when exactly the missiles were
@@ -861,6 +898,7 @@ class ExtractiveAnswerer:
     def score(self, q: QuestionInfo, cands: list[Candidate], query_vector: list[float]) -> None:
         _credit_surnames(q, cands)
         _carry_introductions(cands)
+        _carry_organisations(cands)
         qpairs = _pairs(q.text)
         qv = np.asarray(query_vector, dtype=np.float32)
         dense = self.vectors([c.text for c in cands]) @ (qv / max(float(np.linalg.norm(qv)), 1e-12))
@@ -909,10 +947,12 @@ class ExtractiveAnswerer:
             ):
                 stale |= {id(c) for c in before if unsaid(c)}
         for c in cands:
-            c.slot = self._slot(q, c.text) and (q.slot not in ("person", "agent") or self._role_said(q, c.text))
+            c.slot = self._slot(q, c.text, c.terms) and (
+                q.slot not in ("person", "agent") or self._role_said(q, c.text)
+            )
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
                 opener = _quotation_opener(c, cands)
-                c.slot = opener is not None and _speaker_says(q.text, opener.text)
+                c.slot = opener is not None and _speaker_says(q.text, opener.text, opener.terms)
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
             if id(c) in stale:
                 novelty *= STALE_FACTOR

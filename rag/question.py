@@ -188,7 +188,16 @@ UNIT_FAMILIES = {
         r"square\s+(?:feet|foot|meters?|metres?|miles?|kilomet(?:er|re)s?)|"
         r"sq\.?\s*(?:ft|m)|acres?|hectares?",
     ),
-    "duration": (r"how long|duration", r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"),
+    "duration": (
+        r"duration|how long (?:did|does|do|will|would|could|might|can|has|have|had)\b",
+        r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?",
+    ),
+    # "How long is the line?" asks for a length, "How long is the wait?" for a time: either answers.
+    "length": (
+        r"how long",
+        r"km|kilomet(?:er|re)s?|miles?|meters?|metres?|feet|foot|ft|yards?|seconds?|minutes?|hours?|days?|weeks?|"
+        r"months?|years?|decades?",
+    ),
     "weight": (r"heavy|weigh", r"kg|kilograms?|grams?|tons?|tonnes?|pounds?|lbs?"),
     "height": (r"tall|high|height", r"meters?|metres?|feet|foot|ft|stor(?:ey|y|ies)"),
     "speed": (r"fast|speed", r"mph|km/h|kph|knots?|miles per hour|kilomet(?:er|re)s per hour|mach"),
@@ -217,7 +226,15 @@ class QuestionInfo:
         skip = {stem(w) for w in SLOT_WORDS.get(self.slot, set()) | LIGHT_VERBS}
         return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
+    def framing_terms(self) -> set[str]:
+        """Words framing the question ("is expected to open", "how long"): they may be said ("expects … 250,000
+        visits") but need not be ("postponed until March")."""
+        return {stem(m.group(1).lower()) for m in FRAMING.finditer(self.text)}
 
+
+FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)
+HOW_WORD = re.compile(r"\bhow\s+(long|far|big|large|tall|high|old|often|soon|fast|heavy|much|many)\b", re.I)
+HEDGES = frozenset("might may must shall ought perhaps maybe since already ever yet still".split())  # not topics
 # Words that open a question without naming anything ("Per an anonymous source, …").
 LEAD_INS = frozenset({"per", "via", "amid", "despite", "regarding", "concerning", "according", "besides"})
 # "who" after a noun opens a relative clause ("a source who spoke to CNN"), it asks for nobody.
@@ -309,8 +326,9 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
                 break
     terms: list[str] = []
     aside = excluded_words(question)
+    how = {m.group(1).lower() for m in HOW_WORD.finditer(question)}  # "how long" asks for a length, not "long"
     for w in words(asked):
-        if w in STOPWORDS or w in QWORDS or w in GENERIC or w in aside:
+        if w in STOPWORDS or w in QWORDS or w in GENERIC or w in aside or w in HEDGES or w in how:
             continue
         t = stem(w)
         if t not in terms:
@@ -582,5 +600,7 @@ def has_slot(
             if not re.fullmatch(MONTHS + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday", e.lower())
             and not (" " not in e and sentence.lstrip('"“ ').startswith(e) and is_common_word(e))
         ]
-        return bool(names) or bool(ROLE_RE.search(sentence))
+        # "Which company supplies the trams?" asks for a company's name: "the company denied…" names none.
+        named = question_words is not None and names_kind(" ".join(question_words))
+        return bool(names) or (not named and bool(ROLE_RE.search(sentence)))
     return True

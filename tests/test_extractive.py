@@ -270,3 +270,24 @@ def test_who_someone_is_names_and_choices(seed_bot) -> None:  # noqa: ANN001
     assert seed_bot.ask("Were the missiles shipped to Russia by sea or flown in by aircraft?").abstained
     ans = seed_bot.ask("Did Iran's UN mission admit or deny the transfer?")
     assert not ans.abstained and "denied the transfer" in ans.text
+
+
+def test_an_organisation_referred_to_by_its_noun_and_a_surname_as_a_name() -> None:
+    from rag.extractive import _carry_organisations, _credit_surnames
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    text = (
+        "The Westmere Regional Transit Authority said cracks were found. "
+        "The viaduct was built by Brennan Civil Works, the main contractor. "
+        "In a short statement, the company denied any fault. "
+        '"We will not open it," said Helen Okafor, the authority’s chief executive. '
+        "The tram work continues."
+    )
+    authority, built, denial, okafor, work = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    cands = [authority, built, denial, okafor, work]
+    _carry_organisations(cands)
+    assert {"brennan", "civil", "work"} <= denial.terms  # "the company": the one named just before
+    assert {"westmer", "regional", "transit", "authority"} <= okafor.terms  # "the authority": the name ending so
+    _credit_surnames(analyse("What did Brennan Civil Works say?"), cands)
+    assert "brennan" not in work.terms  # "tram work" is not "Civil Works"

@@ -86,3 +86,15 @@ def test_reasons_asked_without_why() -> None:
     assert analyse("According to the newspaper, what might have been behind it?").slot == "reason"
     assert analyse("What prompted the visit?").slot == "reason"
     assert analyse("What was behind the door?").slot != "reason"
+
+
+def test_framing_words_hedges_and_how_long() -> None:
+    q = analyse("According to the academic, how long might fixing the structure take?")
+    assert "might" not in q.terms and "long" not in q.terms
+    assert analyse("How long is the new tram line?").unit == "length"  # a length or a time
+    assert analyse("How long did participants take the drug?").unit == "duration"
+    assert "expect" in analyse("When is the extension now expected to open?").framing_terms()
+    # "Which company supplies the trams?" asks for a company's name: a sentence saying "the company" has none.
+    words_ = ["which", "company", "is", "supplying", "the", "trams"]
+    assert not has_slot("agent", "In a statement, the company denied it.", [], None, words_)
+    assert has_slot("agent", "The trams are built by Alstom, the company said.", [], None, words_)
