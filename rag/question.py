@@ -557,7 +557,9 @@ def has_slot(
     if said_unknown and UNKNOWN_WH.get(slot) == said_unknown.group(1).lower():
         return True  # "When did they arrive?": "It's unclear when exactly the missiles were delivered"
     if slot == "measure" and unit:
-        return bool(re.search(rf"\d[\d,.]*\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
+        # "7.4-kilometre", "between four and nine months"
+        amount = rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)"
+        return bool(re.search(rf"{amount}\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
     pattern = {
         "percent": PERCENT_RE,
         "model": MODEL_NAME,

@@ -93,6 +93,7 @@ def test_framing_words_hedges_and_how_long() -> None:
     assert "might" not in q.terms and "long" not in q.terms
     assert analyse("How long is the new tram line?").unit == "length"  # a length or a time
     assert analyse("How long did participants take the drug?").unit == "duration"
+    assert has_slot("measure", "Repairs could take between four and nine months.", [], "duration", [])  # in words
     assert "expect" in analyse("When is the extension now expected to open?").framing_terms()
     # "Which company supplies the trams?" asks for a company's name: a sentence saying "the company" has none.
     words_ = ["which", "company", "is", "supplying", "the", "trams"]
