@@ -120,6 +120,16 @@ def name_kind(question: str) -> str | None:
     head = [w for w in m.group(1).split() if w.isalpha()]
     named = next((i for i, w in enumerate(head) if w[:1].isupper() and any(v[:1].islower() for v in head[:i])), None)
     head = head[:named]  # "the missile system Shoigu went to see": the clause after the noun is not it
+    # "the HSE inspector leading the investigation": a clause opened by a verb form after a noun is not the noun
+    clause = next(
+        (
+            i
+            for i, w in enumerate(head)
+            if i and w.lower().endswith("ing") and verb_bases(w) and is_noun(head[i - 1], strict=True)
+        ),
+        None,
+    )
+    head = head[:clause]
     while len(head) > 1 and (
         head[-1].lower() in ("being", "been") or (head[-1].lower().endswith(("ed", "ing")) and not is_noun(head[-1]))
     ):
@@ -665,6 +675,12 @@ class ExtractiveAnswerer:
 
         return sum(q.weights[t] * self.idf(t) * credit(t) for t in q.terms) / total
 
+    def _exact_coverage(self, q: QuestionInfo, terms: set[str]) -> float:
+        """The share of the question's weight said in its own words."""
+        total = sum(q.weights[t] * self.idf(t) for t in q.terms)
+        said = sum(q.weights[t] * self.idf(t) for t in q.terms if _has_term(t, terms))
+        return said / total if total > 0 else 0.0
+
     def _kind_matches(self, kind: str, cands: list[Candidate], given: Sequence[str] = ()) -> dict[int, bool]:
         """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal").
 
@@ -802,11 +818,17 @@ class ExtractiveAnswerer:
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
-            return quantity_near(text, q.focus_terms())
+            # "How many employees…": "Two night-shift workers" counts them in other words
+            focus = q.focus_terms()
+            rel = related_terms(q.text)
+            return quantity_near(text, focus + [p[0] for t in focus for p in rel.get(t, ()) if len(p) == 1])
         if q.slot == "person" and _other_owner(q.text, text):
             return False
         if q.slot == "speech":
             return _speaker_says(q.text, text, terms)
+        who = WHO_IS.match(q.text)
+        if who and _introduces(who.group(1).split()[-1], text):
+            return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
         # "When exactly did the missiles arrive?" is answered by "It's unclear when exactly the missiles were
@@ -818,8 +840,8 @@ class ExtractiveAnswerer:
         kind = name_kind(question)
         if kind is None:
             return has_slot("agent", text)
-        if PERSON_ROLE_RE.fullmatch(kind):
-            return bool(person_names(text))
+        if PERSON_ROLE_RE.fullmatch(kind) or is_a(kind, "person"):
+            return bool(person_names(text))  # "the name of the HSE inspector": a person's name
         k = re.escape(kind)
         named = (
             # "the HORIZON-M study", "Okafor Family Foundation"
@@ -1015,7 +1037,14 @@ class ExtractiveAnswerer:
         topic = _topic(q)
         # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
         bare = bool(q.previous) and q.bare
-        if top_dense < OFF_TOPIC_DENSE and top_cov < OFF_TOPIC_COVERAGE and not bare:
+        # Words only said in other words ("Berlin": Germany, "weather": winter) do not make a question this far from
+        # every sentence about the article.
+        said_as_asked = max((self._exact_coverage(own_q, c.terms) for c in cands), default=0.0)
+        if (
+            top_dense < OFF_TOPIC_DENSE
+            and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE
+            and not bare
+        ):
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",

@@ -146,6 +146,13 @@ def _answering_name(question: str, answer: str, names: list[str], window: int = 
     return max(whole or names, key=lambda n: (support(n), -names.index(n)))
 
 
+def _may_be_they(subject: str, question: str, answer: str) -> bool:
+    """Whether "they" can be the name: one the question gave or asked for, or the answer's subject. After "Two
+    workers were treated at Eastmere General Hospital", "they" are the workers, not the hospital."""
+    asked = subject in entities_in(question) or re.match(r"^\s*(who|which)\b", question, re.I)
+    return bool(asked) or answer.lstrip('"“ ').startswith(subject) or subject.startswith("the ")
+
+
 def search_text(standalone: str) -> str:
     """What retrieval looks for: the question and the one it follows up on, without the words joining them."""
     if FOLLOWING_UP not in standalone:
@@ -182,7 +189,7 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         possessive = re.match(r"(his|her)\s+\w", q[first.start() :], re.I)
         q = q[: first.start()] + (f"{person}'s" if possessive else person) + q[first.end() :]
         replaced = True
-    elif subject and GROUP_PRONOUNS.search(q):
+    elif subject and GROUP_PRONOUNS.search(q) and _may_be_they(subject, prev_q, prev_a):
         q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
         q = GROUP_PRONOUNS.sub(subject, q, count=1)
         replaced = True

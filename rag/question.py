@@ -37,6 +37,7 @@ NUMBER_WORDS = (
     "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|"
     "million|millions|billion|billions|dozen|dozens|half|double|triple|twice|percent|several|few|many|no"
 )
+NUMBER_WORD = re.compile(rf"(?:{NUMBER_WORDS})", re.I)
 QUANTITY_RE = re.compile(rf"(\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)", re.I)
 MONEY_RE = re.compile(
     r"([$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|pounds?|rubles?|roubles?|yuan|rials?|usd|eur)\b|"
@@ -257,8 +258,12 @@ def entities_in(text: str) -> list[str]:
             if not rest:
                 continue
             phrase = " ".join(rest)
-        elif at_start and len(phrase.split()) == 1 and (phrase.lower() in STOPWORDS or phrase.lower() in LEAD_INS):
-            continue
+        elif (
+            at_start
+            and len(phrase.split()) == 1
+            and (phrase.lower() in STOPWORDS or phrase.lower() in LEAD_INS or NUMBER_WORD.fullmatch(phrase))
+        ):
+            continue  # "Two night-shift workers were treated…": no name
         for part in re.split(r"['’]s\s+|['’]s$", phrase):
             part = re.sub(r"^(?:the|a|an)\s+", "", part.strip(), flags=re.I)
             if part and part not in found and part.lower() not in STOPWORDS:
@@ -266,6 +271,11 @@ def entities_in(text: str) -> list[str]:
     return found
 
 
+MONEY_NOUN = re.compile(
+    r"\b(?:fine|penalty|cost|price|bill|budget|salary|fee|payment|settlement|compensation|damages|loan|grant|"
+    r"funding|debt|profit|revenue|loss|bonus|wage|tax|tariff)s?\b",
+    re.I,
+)
 MONEY_AS_TOPIC = re.compile(
     r"\b(?:regarding|about|concerning|over|on)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,2}"
     r"(?:price|prices|pricing|cost|costs)\b",
@@ -303,6 +313,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
             if pattern.search(asked):
                 slot = name
                 break
+    if slot == "measure" and MONEY_NOUN.search(question):
+        slot = "money"  # "How big was the fine?" asks for an amount of money
     if slot == "money" and MONEY_AS_TOPIC.search(question) and not re.search(r"\bhow much\b", question, re.I):
         slot = "other"  # "What did they hope for regarding the price?" asks what they hoped, not an amount
     if re.search(r"\bnames?\s+of\b", question, re.I) and slot in ("other", "place", "time"):
@@ -524,7 +536,11 @@ FREQUENCY_RE = re.compile(
 
 # "It's unclear when exactly the missiles were delivered" answers "When did they arrive?": the article speaks to it.
 UNKNOWN_RE = re.compile(
-    r"\b(?:unclear|not clear|unknown|not known|uncertain)\s+(when|where|who|how many|how much|why)\b", re.I
+    r"\b(?:unclear|not clear|unknown|not known|uncertain)\s+(when|where|who|how many|how much|how long|why)\b|"
+    # "How long the plant will remain closed is not yet known."
+    r"\b(when|where|who|how many|how much|how long|why)\b[^.;]*?\b(?:is|are|was|were|remains?)\s+"
+    r"(?:(?:still|also)\s+)?(?:not\s+(?:yet\s+)?(?:known|clear)|unclear|unknown)\b",
+    re.I,
 )
 UNKNOWN_WH = {
     "time": "when",
@@ -534,6 +550,7 @@ UNKNOWN_WH = {
     "quantity": "how many",
     "money": "how much",
     "reason": "why",
+    "measure": "how long",
 }
 UNNAMED_RE = re.compile(
     r"\b(?:unnamed|anonymous|unidentified)\s+(?:[a-z]+\s+)?(?:officials?|sources?|diplomats?|officers?|persons?|"
@@ -554,7 +571,7 @@ def has_slot(
 
     With ``unknown_ok``, a sentence saying the fact is not known ("it's unclear when…") holds it too."""
     said_unknown = UNKNOWN_RE.search(sentence) if unknown_ok else None
-    if said_unknown and UNKNOWN_WH.get(slot) == said_unknown.group(1).lower():
+    if said_unknown and UNKNOWN_WH.get(slot) == (said_unknown.group(1) or said_unknown.group(2)).lower():
         return True  # "When did they arrive?": "It's unclear when exactly the missiles were delivered"
     if slot == "measure" and unit:
         # "7.4-kilometre", "between four and nine months"

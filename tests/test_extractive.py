@@ -291,3 +291,25 @@ def test_an_organisation_referred_to_by_its_noun_and_a_surname_as_a_name() -> No
     assert {"westmer", "regional", "transit", "authority"} <= okafor.terms  # "the authority": the name ending so
     _credit_surnames(analyse("What did Brennan Civil Works say?"), cands)
     assert "brennan" not in work.terms  # "tram work" is not "Civil Works"
+
+
+def test_names_asked_for_after_a_participle_and_people_by_kind() -> None:
+    from rag.extractive import name_kind
+
+    assert name_kind("What is the name of the HSE inspector leading the investigation?") == "inspector"
+    assert name_kind("What was the name of the new building?") == "building"
+
+
+def test_fifth_article_answers(tmp_path) -> None:  # noqa: ANN001
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "store")
+    ingest_paths(settings, [Path(__file__).parent / "data" / "fifth_article.txt"])
+    bot = Chatbot(settings)
+    assert "Area commander Ruth Okafor" in bot.ask("Who is Ruth Okafor?").text  # her title says who she is
+    assert "Two night-shift workers" in bot.ask("How many employees needed hospital care?").text  # in words
+    assert "£48,000" in bot.ask("How big was the fine after the 2021 fire?").text
+    assert bot.ask("What is the name of the HSE inspector leading the investigation?").abstained
+    assert bot.ask("what's the weather in berlin tomorrow").abstained  # Berlin is in Germany, the article is not

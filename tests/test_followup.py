@@ -165,3 +165,12 @@ def test_a_name_in_a_question_that_points_back_keeps_the_conversation() -> None:
     assert "What did the G7 warn last March" in standalone  # "that" is the warning
     standalone, _ = condense("And what did North Korea provide?", history)
     assert standalone == "What did North Korea provide?"  # a new name, nothing pointing back
+
+
+def test_they_is_not_a_place_the_answer_mentions() -> None:
+    history = conversation(
+        "Was anyone hurt in the fire?",
+        "Two night-shift workers were treated for smoke inhalation at Eastmere General Hospital. [1]",
+    )
+    standalone, _ = condense("And when did they go home?", history)
+    assert "Eastmere General Hospital go" not in standalone

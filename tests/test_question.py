@@ -99,3 +99,15 @@ def test_framing_words_hedges_and_how_long() -> None:
     words_ = ["which", "company", "is", "supplying", "the", "trams"]
     assert not has_slot("agent", "In a statement, the company denied it.", [], None, words_)
     assert has_slot("agent", "The trams are built by Alstom, the company said.", [], None, words_)
+
+
+def test_money_in_how_big_unknowns_said_the_other_way_and_numbers_that_are_no_names() -> None:
+    from rag.question import entities_in
+
+    assert analyse("How big was the fine after the 2021 fire?").slot == "money"
+    closed = "How long the plant itself will remain closed is not yet known."
+    assert has_slot("measure", closed, [], "length", [], unknown_ok=True)
+    assert not has_slot("measure", closed, [], "length", [])
+    assert entities_in("Two night-shift workers were treated at Eastmere General Hospital.") == [
+        "Eastmere General Hospital"
+    ]

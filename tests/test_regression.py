@@ -1,14 +1,14 @@
 """The question sets run through the public contract with the extractive default.
 
-Eleven sets: the project's own set for the seed article, seven more sets for the seed article written blind by other
+Thirteen sets: the project's own set for the seed article, eight more sets for the seed article written blind by other
 testers from the article alone (first runs, before any change prompted by them: the first set pass 80%, answers 86%,
 citations 89%, near-miss 71%, follow-ups 75%; the second pass 62.5%, answers 62%, citations 67%, near-miss 71%,
 follow-ups 67%; the third pass 80%, answers 76%, citations 79%, near-miss 83%, follow-ups 50%; the fourth pass
 72.5%, answers 77%, citations 72%, near-miss 100%, follow-ups 82%; the fifth pass 72.5%, answers 74%, citations 72%,
 near-miss 83%, follow-ups 64%; the sixth pass 85%, answers 89%, citations 89%, near-miss 67%, follow-ups 100%; the
-seventh pass 90%, answers 92%, citations 92%, near-miss 83%, follow-ups 100%), and one set each for three unrelated
-articles written for the tests (the fourth, article and questions written blind together: first run pass 69%,
-answers 69%, citations 72%, near-miss 80%, follow-ups 83%).
+seventh pass 90%, answers 92%, citations 92%, near-miss 83%, follow-ups 100%; the eighth pass 75%, answers 81%,
+citations 85%, off-topic 83%, near-miss 67%), and one set each for four unrelated articles written for the tests (the
+fourth and fifth, each article written blind together with its questions: first runs pass 69% and 50%).
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
 precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to
@@ -71,14 +71,14 @@ HELDOUT4_FLOORS = {  # measured: 87.5 / 89.7 / 87.2 / 82.9 / 100 / 100 / 100
     "abstention_accuracy_nearmiss": 0.83,
     "followup_accuracy": 0.9,
 }
-HELDOUT5_FLOORS = {  # measured: 85.0 / 89.7 / 87.2 / 82.9 / 100 / 83.3 / 90.9
-    "pass_rate": 0.82,
-    "answer_accuracy": 0.87,
-    "citation_hit_rate": 0.84,
-    "citation_precision": 0.80,
+HELDOUT5_FLOORS = {  # measured: 87.5 / 92.3 / 89.7 / 83.3 / 100 / 83.3 / 100
+    "pass_rate": 0.85,
+    "answer_accuracy": 0.89,
+    "citation_hit_rate": 0.87,
+    "citation_precision": 0.8,
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.66,
-    "followup_accuracy": 0.81,
+    "followup_accuracy": 0.9,
 }
 HELDOUT6_FLOORS = {  # measured: 97.5 / 97.3 / 97.3 / 90.0 / 100 / 100 / 100
     "pass_rate": 0.94,
@@ -97,6 +97,15 @@ HELDOUT7_FLOORS = {  # measured: 90.0 / 91.9 / 91.9 / 94.4 / 100 / 83.3 / 100
     "abstention_accuracy_offtopic": 1.0,
     "abstention_accuracy_nearmiss": 0.66,
     "followup_accuracy": 0.9,
+}
+HELDOUT8_FLOORS = {  # measured: 77.5 / 80.6 / 85.3 / 93.5 / 100 / 66.7 / 87.5
+    "pass_rate": 0.75,
+    "answer_accuracy": 0.77,
+    "citation_hit_rate": 0.82,
+    "citation_precision": 0.9,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.5,
+    "followup_accuracy": 0.85,
 }
 SECOND_FLOORS = {  # measured: 93.9 / 93.8 / 96.4 / 96.4 / 100 / 100 / 100
     "pass_rate": 0.90,
@@ -125,6 +134,16 @@ FOURTH_FLOORS = {  # measured: 81.2 / 79.3 / 82.8 / 92.3 / 100 / 100 / 83.3
     "followup_accuracy": 0.8,
 }
 
+FIFTH_FLOORS = {  # measured: 68.8 / 67.7 / 71.0 / 75.9 / 100 / 60 / 75
+    "pass_rate": 0.65,
+    "answer_accuracy": 0.64,
+    "citation_hit_rate": 0.67,
+    "citation_precision": 0.72,
+    "abstention_accuracy_offtopic": 1.0,
+    "abstention_accuracy_nearmiss": 0.4,
+    "followup_accuracy": 0.7,
+}
+
 
 def _below(summary: dict, floors: dict[str, float]) -> list[str]:
     return [f"{k}: {summary[k]} < {v}" for k, v in floors.items() if summary[k] is None or summary[k] < v]
@@ -150,6 +169,11 @@ def fourth_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     return _bot_over(DATA / "fourth_article.txt", tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def fifth_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    return _bot_over(DATA / "fifth_article.txt", tmp_path_factory)
+
+
 SETS = [  # (question set, the bot over its article, floors, at least this many cases)
     (ROOT / "tests" / "regression" / "questions.yaml", "seed_bot", SEED_FLOORS, 40),
     (DATA / "heldout_seed_questions.yaml", "seed_bot", HELDOUT_FLOORS, 40),
@@ -159,9 +183,11 @@ SETS = [  # (question set, the bot over its article, floors, at least this many 
     (DATA / "heldout5_seed_questions.yaml", "seed_bot", HELDOUT5_FLOORS, 40),
     (DATA / "heldout6_seed_questions.yaml", "seed_bot", HELDOUT6_FLOORS, 40),
     (DATA / "heldout7_seed_questions.yaml", "seed_bot", HELDOUT7_FLOORS, 40),
+    (DATA / "heldout8_seed_questions.yaml", "seed_bot", HELDOUT8_FLOORS, 40),
     (DATA / "second_questions.yaml", "second_bot", SECOND_FLOORS, 30),
     (DATA / "third_questions.yaml", "third_bot", THIRD_FLOORS, 30),
     (DATA / "fourth_questions.yaml", "fourth_bot", FOURTH_FLOORS, 30),
+    (DATA / "fifth_questions.yaml", "fifth_bot", FIFTH_FLOORS, 30),
 ]
 
 
