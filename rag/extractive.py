@@ -20,6 +20,7 @@ from rag.question import (
     PERSON_ROLE_RE,
     SPEECH_ASKED,
     SPEECH_SAID,
+    UNKNOWN_RE,
     QuestionInfo,
     asked_kind,
     asked_phrase,
@@ -67,6 +68,10 @@ JUDGEMENT = re.compile(
     r"\b(?:deem|consider|regard|view|call|describe|characteri[sz]e|label|judge)(?:s|ed|d)?\b.{0,200}?\b(?:as|to be)\b",
     re.I,
 )
+WHAT_TIME = re.compile(r"\b(?:what|which)\s+time\b|\bat what hour\b", re.I)
+CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|o'clock)\b", re.I)
+WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
+YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 ROLE_WORDS = "(?:" + PERSON_ROLE_RE.pattern.removeprefix(r"\b(").removesuffix(r")\b") + ")s?"
 WHO_IS = re.compile(r"^\W*who(?:['’]s|\s+is|\s+was)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\W*$", re.I)
@@ -512,7 +517,8 @@ def _carry_introductions(cands: list[Candidate]) -> None:
 
 ORG_NOUN = re.compile(
     r"\bthe\s+(?:company|firm|contractor|authority|agency|ministry|regulator|council|board|group|organi[sz]ation|"
-    r"government|department|club|team|university|union|bank|court|commission|committee|foundation|mission|embassy)\b",
+    r"government|department|club|team|university|union|bank|court|commission|committee|foundation|mission|embassy|"
+    r"plant|factory|facility|site)\b",
     re.I,
 )
 
@@ -826,6 +832,10 @@ class ExtractiveAnswerer:
             return False
         if q.slot == "speech":
             return _speaker_says(q.text, text, terms)
+        if q.slot == "time" and WHAT_TIME.search(q.text) and not CLOCK.search(text):
+            return False  # "What time were firefighters called?" asks for a time of day, not a date
+        if q.slot == "time" and WHAT_YEAR.search(q.text) and not YEAR.search(text) and not UNKNOWN_RE.search(text):
+            return False  # "In what year did the plant open?" needs a year
         who = WHO_IS.match(q.text)
         if who and _introduces(who.group(1).split()[-1], text):
             return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is

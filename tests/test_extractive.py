@@ -313,3 +313,6 @@ def test_fifth_article_answers(tmp_path) -> None:  # noqa: ANN001
     assert "£48,000" in bot.ask("How big was the fine after the 2021 fire?").text
     assert bot.ask("What is the name of the HSE inspector leading the investigation?").abstained
     assert bot.ask("what's the weather in berlin tomorrow").abstained  # Berlin is in Germany, the article is not
+    # "What time" needs a time of day; "the site" is the plant the sentence before named.
+    assert "11:42 pm" in bot.ask("What time were firefighters called to the Harwick Polymers site?").text
+    assert bot.ask("In what year did the Harwick Polymers plant first open?").abstained  # no year is given
