@@ -119,7 +119,7 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 # Verbs too light to say what a question is about ("come from the sun", "make it clear").
-LIGHT_VERBS = {"come", "go", "get", "take", "make", "put", "use", "do", "have", "be", "become", "keep", "let", "seem"}
+LIGHT_VERBS = set("come go get take make put use do have be become keep let seem hold".split())  # "where was it held?"
 SPEECH_ASKED = re.compile(
     r"^\W*what\s+(?:did|does|do|has|have|had|was|is)\s+(.+?)\s+(?:say|said|tell|told|state|claim|argue|write|reply|"
     r"respond|answer|comment)\b",
@@ -235,7 +235,10 @@ class QuestionInfo:
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)
 HOW_WORD = re.compile(r"\bhow\s+(long|far|big|large|tall|high|old|often|soon|fast|heavy|much|many)\b", re.I)
-HEDGES = frozenset("might may must shall ought perhaps maybe since already ever yet still".split())  # not topics
+HEDGES = frozenset(  # not topics
+    "might may must shall ought perhaps maybe since already ever yet still anyone anybody someone somebody "
+    "everyone everybody anything something nothing nobody".split()
+)
 # Words that open a question without naming anything ("Per an anonymous source, …").
 LEAD_INS = frozenset({"per", "via", "amid", "despite", "regarding", "concerning", "according", "besides"})
 # "who" after a noun opens a relative clause ("a source who spoke to CNN"), it asks for nobody.

@@ -111,3 +111,10 @@ def test_money_in_how_big_unknowns_said_the_other_way_and_numbers_that_are_no_na
     assert entities_in("Two night-shift workers were treated at Eastmere General Hospital.") == [
         "Eastmere General Hospital"
     ]
+
+
+def test_pronouns_like_anyone_and_the_light_verb_hold_are_not_topics() -> None:
+    assert analyse("Was anyone hurt in the fire?").terms == ["hurt", "fir"]
+    assert "hold" in {t for t in analyse("Where was the meeting held?").terms} - set(
+        analyse("Where was the meeting held?").focus_terms()
+    )
