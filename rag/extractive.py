@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.question import (
     PERSON_ROLE_RE,
+    PERSON_ROLES,
     SPEECH_ASKED,
     SPEECH_SAID,
     UNKNOWN_RE,
@@ -73,9 +74,10 @@ CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\
 WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
-ROLE_WORDS = "(?:" + PERSON_ROLE_RE.pattern.removeprefix(r"\b(").removesuffix(r")\b") + ")s?"
+ROLE_WORDS = f"(?:{PERSON_ROLES})s?"
 WHO_IS = re.compile(r"^\W*who(?:['’]s|\s+is|\s+was)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\W*$", re.I)
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
+EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
@@ -392,24 +394,27 @@ def _opens_quote(text: str) -> bool:
     return text[last] == "“" or (text[last] == '"' and bool(re.match(r'"[\w‘\'(]', text[last:])))
 
 
-def _quotation_opener(c: Candidate, cands: list[Candidate], reach: int = 4) -> Candidate | None:
+def _preceding(c: Candidate, cands: list[Candidate], reach: int = 4) -> list[Candidate]:
+    """The sentences right before ``c`` in its document, nearest first, back to the first one not retrieved."""
+    same = sorted((o for o in cands if o.passage.source == c.passage.source and o.end <= c.start), key=lambda o: -o.end)
+    out: list[Candidate] = []
+    for p in same[:reach]:
+        if (out[-1] if out else c).start - p.end > 2:
+            break
+        out.append(p)
+    return out
+
+
+def _quotation_opener(c: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The sentence that opened the quotation ``c`` is part of: 'Savett stated, "We have …' for the sentences after
     it up to the closing mark. None when ``c`` is not inside a quotation (or its opening was not retrieved)."""
     if _opens_quote(c.text):
         return None  # it opens one itself
-    same = sorted((o for o in cands if o.passage.source == c.passage.source), key=lambda o: o.start)
-    at = next((i for i, o in enumerate(same) if o is c), None)
-    if at is None:
-        return None
-    nxt = c
-    for p in reversed(same[max(0, at - reach) : at]):
-        if nxt.start - p.end > 2:
-            return None  # a gap: the sentences between were not retrieved
+    for p in _preceding(c, cands):
         if _opens_quote(p.text):
             return p
         if re.search(r"[\"“”]", p.text):
             return None  # a whole quotation: the one before it is closed
-        nxt = p
     return None
 
 
@@ -527,28 +532,17 @@ def _carry_organisations(cands: list[Candidate]) -> None:
     """ "In a short statement, the company denied…" speaks of the organisation named just before: the nearest name
     ending in that noun ("the authority": Westmere Regional Transit Authority), else the names of the sentence right
     before ("The viaduct was built by Brennan Civil Works, the main contractor."). It says that name too."""
-    by_source: dict[str, list[Candidate]] = {}
     for c in cands:
-        by_source.setdefault(c.passage.source, []).append(c)
-    for same in by_source.values():
-        same.sort(key=lambda o: o.start)
-        for i, c in enumerate(same):
-            m = ORG_NOUN.search(c.text)
-            if not m:
-                continue
-            noun = stem(m.group(0).split()[-1].lower())
-            earlier: list[Candidate] = []  # the sentences just before, back to the first one not retrieved
-            for prev in reversed(same[max(0, i - 4) : i]):
-                if (earlier[-1] if earlier else c).start - prev.end > 2:
-                    break
-                earlier.append(prev)
-            # The name ending in that noun ("the authority": Westmere Regional Transit Authority), else the names
-            # of the sentence right before.
-            named = [n for p in earlier for n in entities_in(p.text) if tokens(n)[-1:] == [noun]][:1]
-            if not named and earlier:
-                named = [n for n in entities_in(earlier[0].text) if len(tokens(n)) >= 2 or n.isupper()]
-            for name in named:
-                c.terms |= set(tokens(name))
+        m = ORG_NOUN.search(c.text)
+        if not m:
+            continue
+        noun = stem(m.group(0).split()[-1].lower())
+        earlier = _preceding(c, cands)
+        named = [n for p in earlier for n in entities_in(p.text) if tokens(n)[-1:] == [noun]][:1]
+        if not named and earlier:
+            named = [n for n in entities_in(earlier[0].text) if len(tokens(n)) >= 2 or n.isupper()]
+        for name in named:
+            c.terms |= set(tokens(name))
 
 
 def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
@@ -670,22 +664,18 @@ class ExtractiveAnswerer:
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     # -- evidence ---------------------------------------------------------------------------------------------
-    def _coverage(self, q: QuestionInfo, terms: set[str]) -> float:
+    def _coverage(self, q: QuestionInfo, terms: set[str], related: bool = True) -> float:
+        """The share of the question's IDF weight the terms say; a related word counts for less (not at all
+        without ``related``)."""
         total = sum(q.weights[t] * self.idf(t) for t in q.terms)
         if total <= 0:
             return 0.0
-        rel = related_terms(q.text)
+        rel = related_terms(q.text) if related else {}
 
         def credit(t: str) -> float:
             return 1.0 if _has_term(t, terms) else RELATED_CREDIT if _said_related(rel.get(t), terms) else 0.0
 
         return sum(q.weights[t] * self.idf(t) * credit(t) for t in q.terms) / total
-
-    def _exact_coverage(self, q: QuestionInfo, terms: set[str]) -> float:
-        """The share of the question's weight said in its own words."""
-        total = sum(q.weights[t] * self.idf(t) for t in q.terms)
-        said = sum(q.weights[t] * self.idf(t) for t in q.terms if _has_term(t, terms))
-        return said / total if total > 0 else 0.0
 
     def _kind_matches(self, kind: str, cands: list[Candidate], given: Sequence[str] = ()) -> dict[int, bool]:
         """Which sentences name something of the kind asked for ("which paper" ~ "Wall Street Journal").
@@ -955,12 +945,12 @@ class ExtractiveAnswerer:
         continuing = bool(before) and q.bare
         who = WHO_IS.match(q.text)
         who_is = who.group(1).split()[-1] if who else None
-        own = {t for t in q.terms if q.weights[t] >= 1.0}
+        own_q = q.own()
+        own = set(own_q.terms)
         # A follow-up with words of its own ("What do they urge other countries to do?") is answered again by the
         # sentence just quoted only if that sentence says those words as well as another does.
         stale: set[int] = set()
-        if before and not q.bare and own and len(own) < len(q.terms):
-            own_q = QuestionInfo(q.text, q.slot, sorted(own), q.entities, {t: 1.0 for t in own})
+        if before and not q.bare and own and own_q is not q:
             said = {id(c): self._coverage(own_q, c.terms) for c in cands}
             other = max((said[id(c)] for c in cands if c not in before), default=0.0)
             stale = {id(c) for c in before if said[id(c)] < other}
@@ -999,15 +989,17 @@ class ExtractiveAnswerer:
                 c.score += STANCE_BONUS
             if who_is and _introduces(who_is, c.text):
                 c.score += INTRO_BONUS
-            causal = q.slot == "reason" and bool(CAUSAL.search(c.text))
-            # "Under what condition?": a sentence that states one ("… if the country proceeded …").
-            causal = causal or bool(CONDITION_ASKED.search(q.text) and CONDITION.search(c.text))
-            # "How does Tehran's delegation characterize arming them?": a sentence judging it ("deems … to be").
-            causal = causal or bool(JUDGEMENT_ASKED.search(q.text) and JUDGEMENT.search(c.text))
-            if causal:
-                c.score += 0.15
+            # A sentence giving the cause asked for, the condition ("Under what condition?": "… if the country
+            # proceeded …") or the judgement ("How does Tehran's delegation characterize it?": "deems … to be").
+            explains = (
+                (q.slot == "reason" and bool(CAUSAL.search(c.text)))
+                or bool(CONDITION_ASKED.search(q.text) and CONDITION.search(c.text))
+                or bool(JUDGEMENT_ASKED.search(q.text) and JUDGEMENT.search(c.text))
+            )
+            if explains:
+                c.score += EXPLAINS_BONUS
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
-                if c in before and not causal and q.slot not in SLOT_PHRASE:
+                if c in before and not explains and q.slot not in SLOT_PHRASE:
                     c.score *= 0.5
                 elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
                     c.score += NEXT_BONUS
@@ -1036,12 +1028,12 @@ class ExtractiveAnswerer:
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]
         top_dense = max(c.dense for c in cands)
-        own = [t for t in q.terms if q.weights[t] >= 1.0]
-        own_q = QuestionInfo(q.text, q.slot, own, q.entities, {t: 1.0 for t in own})
+        own_q = q.own()
+        own = own_q.terms
 
         def own_coverage(c: Candidate) -> float:
             # Off-topic is judged on the question's own words, not on names a follow-up borrowed from earlier turns.
-            return c.coverage if len(own) == len(q.terms) else self._coverage(own_q, c.terms)
+            return c.coverage if own_q is q else self._coverage(own_q, c.terms)
 
         top_cov = max((own_coverage(c) for c in cands), default=0.0)
         topic = _topic(q)
@@ -1049,7 +1041,7 @@ class ExtractiveAnswerer:
         bare = bool(q.previous) and q.bare
         # Words only said in other words ("Berlin": Germany, "weather": winter) do not make a question this far from
         # every sentence about the article.
-        said_as_asked = max((self._exact_coverage(own_q, c.terms) for c in cands), default=0.0)
+        said_as_asked = max((self._coverage(own_q, c.terms, related=False) for c in cands), default=0.0)
         if (
             top_dense < OFF_TOPIC_DENSE
             and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE
@@ -1109,7 +1101,7 @@ class ExtractiveAnswerer:
             ranked = [best] + [c for c in ranked if c is not best]
         choice = _alternatives(q.text) if q.slot == "yesno" else []
         if choice and not any(
-            _has_term(t, c.terms) or _said_related(related_stems(w), c.terms) for c in [best] for w, t in choice
+            _has_term(t, best.terms) or _said_related(related_stems(w), best.terms) for w, t in choice
         ):
             # "Were they shipped by sea or flown in by aircraft?" is answered only by a sentence saying one of them.
             return self._abstain(

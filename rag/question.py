@@ -228,9 +228,16 @@ class QuestionInfo:
         return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
     def framing_terms(self) -> set[str]:
-        """Words framing the question ("is expected to open", "how long"): they may be said ("expects … 250,000
-        visits") but need not be ("postponed until March")."""
+        """Words framing the question ("is expected to open"): they may be said ("expects … 250,000 visits") but
+        need not be ("postponed until March")."""
         return {stem(m.group(1).lower()) for m in FRAMING.finditer(self.text)}
+
+    def own(self) -> QuestionInfo:
+        """The question with only its own words: not those a follow-up borrowed from earlier turns."""
+        own = [t for t in self.terms if self.weights[t] >= 1.0]
+        if len(own) == len(self.terms):
+            return self
+        return QuestionInfo(self.text, self.slot, own, self.entities, {t: 1.0 for t in own}, self.unit)
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)
@@ -357,15 +364,15 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
     return QuestionInfo(question, slot, terms, entities, weights, unit)
 
 
-PERSON_ROLE_RE = re.compile(
-    r"\b(spokesperson|spokesman|spokeswoman|ambassador|reporter|journalist|correspondent|minister|president|"
-    r"secretary|official|director|manager|mayor|governor|senator|author|founder|successor|replaced|replace|"
-    r"chief|leader|head|envoy|diplomat|commander|general|architect|artist|muralist|librarian|donor|person|man|woman|"
-    r"teacher|schoolteacher|professor|doctor|physician|nurse|neurologist|surgeon|scientist|researcher|investigator|"
-    r"lawyer|attorney|judge|prosecutor|engineer|student|coach|player|chairman|chairwoman|chairperson|executive|ceo|"
-    r"founder|owner|granddaughter|grandson|daughter|son|wife|husband|widow|mother|father)\b",
-    re.I,
+PERSON_ROLES = (
+    "spokesperson|spokesman|spokeswoman|ambassador|reporter|journalist|correspondent|minister|president|"
+    "secretary|official|director|manager|mayor|governor|senator|author|founder|successor|replaced|replace|"
+    "chief|leader|head|envoy|diplomat|commander|general|architect|artist|muralist|librarian|donor|person|man|woman|"
+    "teacher|schoolteacher|professor|doctor|physician|nurse|neurologist|surgeon|scientist|researcher|investigator|"
+    "lawyer|attorney|judge|prosecutor|engineer|student|coach|player|chairman|chairwoman|chairperson|executive|ceo|"
+    "founder|owner|granddaughter|grandson|daughter|son|wife|husband|widow|mother|father"
 )
+PERSON_ROLE_RE = re.compile(rf"\b({PERSON_ROLES})\b", re.I)
 ORG_WORDS = frozenset(
     "council mission nations journal street group guard guards corps ministry embassy union security defense defence "
     "republic revolutionary islamic contact states kingdom house office department agency committee foundation "

@@ -11,6 +11,22 @@ from rag.text import sentence_spans
 from tests.conftest import SEED
 
 
+def _sentences(text: str, source: str = "a.txt") -> list:
+    """The candidate sentences of one retrieved passage holding ``text``."""
+    from rag.retrieval import Hit
+    from rag.types import Passage
+
+    return candidates([Hit(Passage("p", source, 0, len(text), text), 0.5, 1.0)])
+
+
+def _answerer(idf=lambda t: 1.0):  # noqa: ANN001, ANN202
+    """The answerer over the bundled model, with a fixed IDF."""
+    from rag.embeddings import get_embeddings
+    from rag.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer(encode=get_embeddings(Settings().embedding_model).embed_documents, idf=idf)
+
+
 def test_code_and_markup_are_not_quoted_as_answers() -> None:
     data = Path(__file__).parent / "data"
     for doc in (SEED, data / "second_article.txt", data / "third_article.txt"):
@@ -53,22 +69,17 @@ def test_a_yes_no_question_is_answered_by_the_sentence_taking_a_stance() -> None
 
 
 def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
-    from rag.embeddings import get_embeddings
-    from rag.extractive import ExtractiveAnswerer
     from rag.question import asked_kind
-    from rag.retrieval import Hit
-    from rag.settings import Settings
-    from rag.types import Passage
 
     text = (
         "The minister visited Iran to view the Ababil close-range ballistic missile systems. "
         "This visit marked the first public display of ballistic missiles to a senior official. "
         "Russia also bought missile systems from abroad."
     )
-    named, display, unnamed = candidates([Hit(Passage("p1", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    named, display, unnamed = _sentences(text)
     kind = asked_kind("Which missile systems was the minister there to see?")
     assert kind == "systems"
-    answerer = ExtractiveAnswerer(encode=get_embeddings(Settings().embedding_model).embed_documents, idf=lambda t: 1.0)
+    answerer = _answerer()
     match = answerer._kind_matches(kind, [named, display, unnamed])
     assert match[id(named)] and not match[id(display)] and not match[id(unnamed)]
     # An acronym is of the kind its words are: the IRGC is a force, because a corps is.
@@ -77,7 +88,7 @@ def test_a_name_followed_by_the_asked_noun_is_of_the_kind_asked_for() -> None:
         "Last December, the IRGC deployed missiles to a training area. "
         "The weapons were shown to a Russian official."
     )
-    spelled, acronym, neither = candidates([Hit(Passage("p2", "b.txt", 0, len(text), text), 0.5, 1.0)])
+    spelled, acronym, neither = _sentences(text, "b.txt")
     match = answerer._kind_matches("force", [spelled, acronym, neither])
     assert match[id(spelled)] and match[id(acronym)] and not match[id(neither)]
 
@@ -149,8 +160,6 @@ def test_a_gathering_asked_for_in_other_words(seed_bot) -> None:  # noqa: ANN001
 
 def test_the_kind_a_name_is_asked_for_and_acronyms_spelled_out() -> None:
     from rag.extractive import _link_acronyms, name_kind
-    from rag.retrieval import Hit
-    from rag.types import Passage
 
     assert name_kind("What is the name of the spokesperson quoted in the article?") == "spokesperson"
     assert name_kind("What is the name of the drug being tested?") == "drug"
@@ -160,7 +169,7 @@ def test_the_kind_a_name_is_asked_for_and_acronyms_spelled_out() -> None:
         "Shoigu viewed the Islamic Revolutionary Guard Corps’ missile systems. "
         "Last December, the IRGC deployed missiles to be displayed to a visiting delegation."
     )
-    spelled, acronym = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    spelled, acronym = _sentences(text)
     _link_acronyms(analyse("Where were the missiles shown?"), [spelled, acronym])
     assert "irgc" in spelled.terms  # the words say the acronym
     assert {"revolutionary", "guard"} <= acronym.terms  # and the acronym says the words
@@ -178,15 +187,13 @@ def test_the_speaker_asked_about_is_its_noun_or_its_owner() -> None:
 
 def test_a_person_named_by_surname_is_the_one_introduced_in_full() -> None:
     from rag.extractive import _carry_introductions
-    from rag.retrieval import Hit
-    from rag.types import Passage
 
     text = (
         "Library Director Grace Okafor opened the branch on Monday. "
         'Okafor said, "We are delighted." '
         "The mayor cut the ribbon."
     )
-    intro, later, other = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    intro, later, other = _sentences(text)
     _carry_introductions([intro, later, other])
     assert {"library", "director", "grac", "okafor"} <= later.terms
     assert "director" not in other.terms
@@ -202,11 +209,7 @@ def test_a_common_word_can_say_the_kind_of_thing_asked_for() -> None:
 
 
 def test_a_kind_in_two_words_and_a_name_set_aside() -> None:
-    from rag.embeddings import get_embeddings
-    from rag.extractive import ExtractiveAnswerer
     from rag.question import kind_name
-    from rag.retrieval import Hit
-    from rag.types import Passage
 
     question = "Which Asian nation, besides Iran, has also provided Moscow with rockets and their parts?"
     assert kind_name(question) == "asian nation"
@@ -215,8 +218,8 @@ def test_a_kind_in_two_words_and_a_name_set_aside() -> None:
         "Iran had provided Russia with drones used in the war against Ukraine. "
         "Russia had also obtained missiles and missile components from North Korea."
     )
-    iran, korea = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
-    answerer = ExtractiveAnswerer(encode=get_embeddings(Settings().embedding_model).embed_documents, idf=lambda t: 1.0)
+    iran, korea = _sentences(text)
+    answerer = _answerer()
     match = answerer._kind_matches("asian nation", [iran, korea], ["Moscow", "Iran"])
     assert match[id(korea)] and not match[id(iran)]  # Ukraine is no Asian nation, Iran is set aside
 
@@ -234,8 +237,6 @@ def test_a_judgement_asked_for_is_the_sentence_that_judges(seed_bot) -> None:  #
 
 def test_the_sentences_of_a_quotation_are_said_by_whoever_opened_it() -> None:
     from rag.extractive import _carry_introductions, _opens_quote, _quotation_opener
-    from rag.retrieval import Hit
-    from rag.types import Passage
 
     text = (
         "Library Director Grace Okafor spoke on Monday. "
@@ -244,7 +245,7 @@ def test_the_sentences_of_a_quotation_are_said_by_whoever_opened_it() -> None:
         'We are delighted," she added. '
         "The mayor cut the ribbon."
     )
-    intro, opens, inside, closes, after = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    intro, opens, inside, closes, after = _sentences(text)
     cands = [intro, opens, inside, closes, after]
     assert _opens_quote(opens.text) and not _opens_quote(closes.text) and not _opens_quote(intro.text)
     assert _quotation_opener(inside, cands) is opens and _quotation_opener(closes, cands) is opens
@@ -274,8 +275,6 @@ def test_who_someone_is_names_and_choices(seed_bot) -> None:  # noqa: ANN001
 
 def test_an_organisation_referred_to_by_its_noun_and_a_surname_as_a_name() -> None:
     from rag.extractive import _carry_organisations, _credit_surnames
-    from rag.retrieval import Hit
-    from rag.types import Passage
 
     text = (
         "The Westmere Regional Transit Authority said cracks were found. "
@@ -284,7 +283,7 @@ def test_an_organisation_referred_to_by_its_noun_and_a_surname_as_a_name() -> No
         '"We will not open it," said Helen Okafor, the authority’s chief executive. '
         "The tram work continues."
     )
-    authority, built, denial, okafor, work = candidates([Hit(Passage("p", "a.txt", 0, len(text), text), 0.5, 1.0)])
+    authority, built, denial, okafor, work = _sentences(text)
     cands = [authority, built, denial, okafor, work]
     _carry_organisations(cands)
     assert {"brennan", "civil", "work"} <= denial.terms  # "the company": the one named just before

@@ -149,32 +149,26 @@ def _below(summary: dict, floors: dict[str, float]) -> list[str]:
     return [f"{k}: {summary[k]} < {v}" for k, v in floors.items() if summary[k] is None or summary[k] < v]
 
 
-def _bot_over(article: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+@pytest.fixture(scope="module")
+def article_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """A chatbot over one article of tests/data, each built once for the module."""
     from rag.chain import Chatbot
     from rag.ingest import ingest_paths
     from tests.conftest import make_settings
 
-    settings = make_settings(tmp_path_factory.mktemp(f"{article.stem}-store"))
-    ingest_paths(settings, [article])
-    return Chatbot(settings)
+    bots: dict[str, object] = {}
+
+    def over(name: str):  # noqa: ANN202
+        if name not in bots:
+            settings = make_settings(tmp_path_factory.mktemp(Path(name).stem))
+            ingest_paths(settings, [DATA / name])
+            bots[name] = Chatbot(settings)
+        return bots[name]
+
+    return over
 
 
-@pytest.fixture(scope="module")
-def third_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    return _bot_over(DATA / "third_article.txt", tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def fourth_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    return _bot_over(DATA / "fourth_article.txt", tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def fifth_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    return _bot_over(DATA / "fifth_article.txt", tmp_path_factory)
-
-
-SETS = [  # (question set, the bot over its article, floors, at least this many cases)
+SETS = [  # (question set, the bot's fixture or the article under tests/data, floors, at least this many cases)
     (ROOT / "tests" / "regression" / "questions.yaml", "seed_bot", SEED_FLOORS, 40),
     (DATA / "heldout_seed_questions.yaml", "seed_bot", HELDOUT_FLOORS, 40),
     (DATA / "heldout2_seed_questions.yaml", "seed_bot", HELDOUT2_FLOORS, 40),
@@ -185,16 +179,17 @@ SETS = [  # (question set, the bot over its article, floors, at least this many 
     (DATA / "heldout7_seed_questions.yaml", "seed_bot", HELDOUT7_FLOORS, 40),
     (DATA / "heldout8_seed_questions.yaml", "seed_bot", HELDOUT8_FLOORS, 40),
     (DATA / "second_questions.yaml", "second_bot", SECOND_FLOORS, 30),
-    (DATA / "third_questions.yaml", "third_bot", THIRD_FLOORS, 30),
-    (DATA / "fourth_questions.yaml", "fourth_bot", FOURTH_FLOORS, 30),
-    (DATA / "fifth_questions.yaml", "fifth_bot", FIFTH_FLOORS, 30),
+    (DATA / "third_questions.yaml", "third_article.txt", THIRD_FLOORS, 30),
+    (DATA / "fourth_questions.yaml", "fourth_article.txt", FOURTH_FLOORS, 30),
+    (DATA / "fifth_questions.yaml", "fifth_article.txt", FIFTH_FLOORS, 30),
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "bot", "floors", "min_cases"), SETS, ids=[p.stem for p, *_ in SETS])
 def test_question_set(path: Path, bot: str, floors: dict[str, float], min_cases: int, request) -> None:  # noqa: ANN001
-    result = evaluate(path, bot=request.getfixturevalue(bot))
+    chatbot = request.getfixturevalue("article_bot")(bot) if bot.endswith(".txt") else request.getfixturevalue(bot)
+    result = evaluate(path, bot=chatbot)
     assert result.summary["cases"] >= min_cases
     assert result.summary["errors"] == 0
     assert not _below(result.summary, floors), "\n".join([str(result.summary), *result.failures()])
