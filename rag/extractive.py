@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.question import (
+    NUMBER_WORDS,
     PERSON_ROLE_RE,
     PERSON_ROLES,
     SPEECH_ASKED,
@@ -34,6 +35,7 @@ from rag.question import (
     names_kind,
     person_names,
     quantity_near,
+    unhyphen_counts,
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
@@ -54,11 +56,14 @@ KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
 # Evidence thresholds (cosine similarity of MiniLM vectors; coverage is a 0..1 share of IDF weight).
 OFF_TOPIC_DENSE = 0.30
 OFF_TOPIC_COVERAGE = 0.34
+OFF_TOPIC_FLOOR = 0.12  # a question this far from every sentence is off-topic unless it says half its words as asked
+QUANTIFIERS = frozenset({"every", "each", "any", "all", "some", "most", "many", "much", "more", "less", "few"})
 WEAK_DENSE = 0.35
 WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
+ABSENT_DENSE = 0.6  # a question whose subject no sentence mentions is answered only on this much similarity
 CONDITION_ASKED = re.compile(r"\b(?:under|on|in)\s+(?:what|which)\s+(?:conditions?|circumstances?|cases?)\b", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as|in case|on condition that)\b", re.I)
 JUDGEMENT_ASKED = re.compile(
@@ -75,7 +80,15 @@ WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 ROLE_WORDS = f"(?:{PERSON_ROLES})s?"
-WHO_IS = re.compile(r"^\W*who(?:['’]s|\s+is|\s+was)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\W*$", re.I)
+_NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+_POST = r"(?:job|title|role|position|post|office|occupation)"
+# "Who is X?", "What is X's job?", "What office does X hold?": asked for X's title.
+WHO_IS = re.compile(
+    rf"^\W*(?:who(?:['’]s|\s+is|\s+was)\s+{_NAME}|what\s+(?:is|was)\s+{_NAME}['’]s?\s+{_POST}|"
+    rf"what\s+{_POST}\s+(?:does|did|do)\s+{_NAME}\s+(?:hold|have|occupy))"
+    r"(?:,?\s+according to the (?:article|story|report))?\W*$",
+    re.I,
+)
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
@@ -93,6 +106,7 @@ STANCE = re.compile(
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
+GENERIC_COUNTS = frozenset(stem(w) for w in ("people", "persons", "individuals", "times", "ones"))
 COUNT_BONUS = 0.1  # "how many days": a figure that counts days beats "by roughly half"
 COUNTED_LIMIT = 0.75  # share of the question's focus such a figure may leave unsaid
 TOPIC_IDF = 1.2  # idf of a term found in about 40% of the chunks: the article's topic, not a focus
@@ -230,12 +244,20 @@ def _counted(q: QuestionInfo) -> str | None:
     return stem(m.group(1).lower()) if m and q.slot == "quantity" else None
 
 
+FIGURE = re.compile(  # a figure counting a noun: "412", "five", "hundreds" - not "many", "no" or "half"
+    r"\d[\d,.]*|(?:"
+    + "|".join(w for w in NUMBER_WORDS.split("|") if w not in {"many", "few", "several", "no", "half", "percent"})
+    + ")",
+    re.I,
+)
+
+
 def _counts(noun: str, text: str) -> bool:
     """A figure right before the counted noun: "7.1 fewer migraine days" for "how many days"."""
-    ws = re.findall(r"[\w.,%-]+", text)
+    ws = re.findall(r"[\w.,%-]+", unhyphen_counts(text))
     for i, w in enumerate(ws):
         after = {stem(x.lower().strip(".,")) for x in ws[i + 1 : i + 5]}
-        if re.fullmatch(r"\d[\d,.]*", w.rstrip(".,")) and noun in after:
+        if FIGURE.fullmatch(w.rstrip(".,")) and noun in after:
             return True
     return False
 
@@ -362,7 +384,7 @@ def _introduces(surname: str, text: str) -> bool:
     after it ("Harriet Cole, a Riverton schoolteacher")."""
     name = re.escape(surname)
     before = re.search(rf"\b{ROLE_WORDS}\s+(?:[A-Z][\w'’-]*\s+){{0,2}}{name}\b", text, re.I)
-    after = re.search(rf"\b{name},\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,3}}{ROLE_WORDS}\b", text, re.I)
+    after = re.search(rf"\b{name},\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){{0,3}}{ROLE_WORDS}\b", text, re.I)
     return bool(before or after)
 
 
@@ -776,6 +798,21 @@ class ExtractiveAnswerer:
                 return unsaid
         return []
 
+    def _unsaid_subject(self, q: QuestionInfo, best: Candidate) -> list[str]:
+        """The question's words beside its names when the best sentence says none of them, not even in other
+        words: "What is the population of Iran?" is not answered by a sentence that only names Iran."""
+        names = {t for e in q.entities for t in tokens(e)}
+        qwords = {stem(w): w for w in words(q.text)}
+        subject = [t for t in q.focus_terms() if t not in names and t in qwords and t not in q.framing_terms()]
+        if not subject or len(subject) == len(q.focus_terms()) or any(_has_term(t, best.terms) for t in subject):
+            return []
+        rel = related_terms(q.text)
+        if any(_said_related(rel.get(t), best.terms) for t in subject):
+            return []
+        if len(self._not_said_otherwise(q, subject, best)) < len(subject):
+            return []
+        return [qwords[t] for t in subject]
+
     def _missing_entities(self, q: QuestionInfo, cands: list[Candidate]) -> tuple[list[str], list[str]]:
         """Names in the question that no retrieved sentence mentions: (without a close name, with one)."""
         pool_terms: set[str] = set()
@@ -827,7 +864,7 @@ class ExtractiveAnswerer:
         if q.slot == "time" and WHAT_YEAR.search(q.text) and not YEAR.search(text) and not UNKNOWN_RE.search(text):
             return False  # "In what year did the plant open?" needs a year
         who = WHO_IS.match(q.text)
-        if who and _introduces(who.group(1).split()[-1], text):
+        if who and _introduces(next(g for g in who.groups() if g).split()[-1], text):
             return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
@@ -944,7 +981,7 @@ class ExtractiveAnswerer:
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
         who = WHO_IS.match(q.text)
-        who_is = who.group(1).split()[-1] if who else None
+        who_is = next(g for g in who.groups() if g).split()[-1] if who else None
         own_q = q.own()
         own = set(own_q.terms)
         # A follow-up with words of its own ("What do they urge other countries to do?") is answered again by the
@@ -968,10 +1005,16 @@ class ExtractiveAnswerer:
                 kind_match.get(id(c)) for c in cands if c not in before and c.coverage >= near
             ):
                 stale |= {id(c) for c in before if unsaid(c)}
+        # "How many beds…?": when a sentence counts beds ("the 412-bed hospital"), a figure counting nurses beside the
+        # hospital's name is no answer.
+        # People are counted in many words ("a staff of 14", "250,000 visits"): "1,200 people" does not rule those out.
+        exact = counted not in (None, *GENERIC_COUNTS) and any(_counts(counted, c.text) for c in cands)
         for c in cands:
             c.slot = self._slot(q, c.text, c.terms) and (
                 q.slot not in ("person", "agent") or self._role_said(q, c.text)
             )
+            if exact and c.slot and not _counts(counted, c.text):
+                c.slot = False
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
                 opener = _quotation_opener(c, cands)
                 c.slot = opener is not None and _speaker_says(q.text, opener.text, opener.terms)
@@ -1041,11 +1084,13 @@ class ExtractiveAnswerer:
         bare = bool(q.previous) and q.bare
         # Words only said in other words ("Berlin": Germany, "weather": winter) do not make a question this far from
         # every sentence about the article.
-        said_as_asked = max((self._coverage(own_q, c.terms, related=False) for c in cands), default=0.0)
-        if (
-            top_dense < OFF_TOPIC_DENSE
-            and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE
-            and not bare
+        # Nor do light verbs and quantifiers ("Should I get a flu shot every year?": "for every four patients").
+        focus = [t for t in own_q.focus_terms() if t not in QUANTIFIERS]
+        topic_q = QuestionInfo(q.text, q.slot, focus, q.entities, {t: 1.0 for t in focus}, q.unit) if focus else own_q
+        said_as_asked = max((self._coverage(topic_q, c.terms, related=False) for c in cands), default=0.0)
+        if not bare and (
+            (top_dense < OFF_TOPIC_DENSE and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE)
+            or (top_dense < OFF_TOPIC_FLOOR and said_as_asked < 0.5)
         ):
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
@@ -1061,6 +1106,12 @@ class ExtractiveAnswerer:
             missing = far + close
             return self._abstain(
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
+            )
+        title = WHO_IS.match(q.text)  # "What office does X hold?" is answered by a title, not the word "office"
+        absent = self._unsaid_subject(q, best) if q.slot == "other" and not q.previous and not title else []
+        if absent and best.dense < ABSENT_DENSE:
+            return self._abstain(
+                f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"
             )
         specific = q.slot in SPECIFIC_SLOTS or (q.slot == "measure" and q.unit is not None)
         # A follow-up with words of its own ("the weather in their home city") is judged on them; one made of

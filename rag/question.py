@@ -495,11 +495,19 @@ def asks_person(question: str) -> bool:
     return bool(re.search(r"\bwhich\b", question, re.I)) and (kind is None or bool(PERSON_ROLE_RE.fullmatch(kind)))
 
 
+COUNT_COMPOUND = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})-(?=[a-z])", re.I)
+
+
+def unhyphen_counts(text: str) -> str:
+    """ "a 412-bed hospital", "a five-day strike": the figure counts the noun it is joined to."""
+    return COUNT_COMPOUND.sub(r"\1 ", text)
+
+
 def quantity_near(sentence: str, terms: list[str], window: int = 4) -> bool:
     """A number next to one of the question's terms ("hundreds of drones", "a collection of 42,000")."""
     from rag.text import stem
 
-    ws = re.findall(r"[\w$€£%.,-]+", sentence)
+    ws = re.findall(r"[\w$€£%.,-]+", unhyphen_counts(sentence))
     stems = [stem(w.lower().strip(".,")) for w in ws]
     for i, w in enumerate(ws):
         if QUANTITY_RE.fullmatch(w.strip(".,")) or re.fullmatch(r"\d[\d,.]*", w.strip(".,")):

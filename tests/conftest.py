@@ -66,6 +66,24 @@ def second_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     return Chatbot(settings)
 
 
+@pytest.fixture(scope="session")
+def article_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """A chatbot over one article of tests/data, each built once for the session."""
+    from rag.chain import Chatbot
+    from rag.ingest import ingest_paths
+
+    bots: dict[str, object] = {}
+
+    def over(name: str):  # noqa: ANN202
+        if name not in bots:
+            settings = make_settings(tmp_path_factory.mktemp(Path(name).stem))
+            ingest_paths(settings, [ROOT / "tests" / "data" / name])
+            bots[name] = Chatbot(settings)
+        return bots[name]
+
+    return over
+
+
 @pytest.fixture()
 def store_settings(tmp_path: Path) -> Iterator[object]:
     yield make_settings(tmp_path / "store")

@@ -49,6 +49,9 @@ def test_a_figure_counts_the_noun_a_how_many_question_asks_about() -> None:
     assert _counts("day", "people taking it had 7.1 fewer migraine days per month")
     assert not _counts("day", "reduced the number of monthly migraine days by roughly half")
     assert not _counts("teenager", "The trial enrolled 1,284 adults at 96 hospitals")
+    assert _counts("bed", "picket lines outside the 412-bed hospital's main entrance")  # joined by a hyphen
+    assert _counts("day", "launching a five-day strike over staffing")
+    assert not _counts("nurs", "many of the nurses who walked out have retired")  # "many" is no figure
 
 
 def test_a_yes_no_question_is_answered_by_the_sentence_taking_a_stance() -> None:
@@ -315,3 +318,22 @@ def test_fifth_article_answers(tmp_path) -> None:  # noqa: ANN001
     # "What time" needs a time of day; "the site" is the plant the sentence before named.
     assert "11:42 pm" in bot.ask("What time were firefighters called to the Harwick Polymers site?").text
     assert bot.ask("In what year did the Harwick Polymers plant first open?").abstained  # no year is given
+
+
+def test_a_question_about_something_the_article_never_mentions(seed_bot, article_bot) -> None:  # noqa: ANN001
+    """Naming the article's countries does not put their population or currency in it."""
+    for question in ("What is the population of Iran?", "What currency do they use in Russia?"):
+        ans = seed_bot.ask(question)
+        assert ans.abstained and not ans.citations, question
+    # A title is asked for in other words than the article's ("office": President).
+    ans = seed_bot.ask("What office does Volodymyr Zelensky hold, according to the article?")
+    assert not ans.abstained and "President" in ans.text
+    strike = article_bot("sixth_article.txt")
+    assert "chief operating officer" in strike.ask("What is Gregory Tolliver's job?").text
+    # Far from every sentence, a question is off-topic even when WordNet links a word or two ("keep": save).
+    for question in (
+        "how do i keep my sourdough starter alive while on vacation",
+        "Should I get a flu shot every year?",
+    ):
+        assert strike.ask(question).abstained, question
+    assert "412-bed" in strike.ask("How many beds does Harlow Memorial Hospital have?").text

@@ -149,25 +149,6 @@ def _below(summary: dict, floors: dict[str, float]) -> list[str]:
     return [f"{k}: {summary[k]} < {v}" for k, v in floors.items() if summary[k] is None or summary[k] < v]
 
 
-@pytest.fixture(scope="module")
-def article_bot(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """A chatbot over one article of tests/data, each built once for the module."""
-    from rag.chain import Chatbot
-    from rag.ingest import ingest_paths
-    from tests.conftest import make_settings
-
-    bots: dict[str, object] = {}
-
-    def over(name: str):  # noqa: ANN202
-        if name not in bots:
-            settings = make_settings(tmp_path_factory.mktemp(Path(name).stem))
-            ingest_paths(settings, [DATA / name])
-            bots[name] = Chatbot(settings)
-        return bots[name]
-
-    return over
-
-
 SETS = [  # (question set, the bot's fixture or the article under tests/data, floors, at least this many cases)
     (ROOT / "tests" / "regression" / "questions.yaml", "seed_bot", SEED_FLOORS, 40),
     (DATA / "heldout_seed_questions.yaml", "seed_bot", HELDOUT_FLOORS, 40),
