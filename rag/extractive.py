@@ -63,6 +63,7 @@ WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
+SEATS_OF_GOVERNMENT = frozenset({"national capital", "executive department", "federal department"})
 ABSENT_DENSE = 0.6  # a question whose subject no sentence mentions is answered only on this much similarity
 CONDITION_ASKED = re.compile(r"\b(?:under|on|in)\s+(?:what|which)\s+(?:conditions?|circumstances?|cases?)\b", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as|in case|on condition that)\b", re.I)
@@ -838,6 +839,9 @@ class ExtractiveAnswerer:
             if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
                 continue
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
+                continue
+            if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
+                close.append(ent)  # "Washington", "the White House": a government named by its seat
                 continue
             if names:
                 m = self.vectors([ent, *names])

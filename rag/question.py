@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
-from rag.thesaurus import is_common_word, kinds
+from rag.thesaurus import is_common_word, kinds, verb_bases
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -225,6 +225,8 @@ class QuestionInfo:
     def focus_terms(self) -> list[str]:
         """The question's own terms minus the words that only name the kind of fact asked for."""
         skip = {stem(w) for w in SLOT_WORDS.get(self.slot, set()) | LIGHT_VERBS}
+        # "going on strike", "has gone": a light verb in any form
+        skip |= {stem(w) for w in words(self.text) if any(b in LIGHT_VERBS for b in verb_bases(w))}
         return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
     def framing_terms(self) -> set[str]:

@@ -337,3 +337,12 @@ def test_a_question_about_something_the_article_never_mentions(seed_bot, article
     ):
         assert strike.ask(question).abstained, question
     assert "412-bed" in strike.ask("How many beds does Harlow Memorial Hospital have?").text
+
+
+def test_a_government_named_by_its_seat_and_light_verbs_in_any_form(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask(
+        "At which international gatherings did Washington and its partners spell out their warning to Tehran?"
+    )
+    assert not ans.abstained and "NATO summits" in ans.text  # Washington: the US, which the article never names
+    assert seed_bot.ask("What's the weather going to be like in Washington tomorrow?").abstained
+    assert analyse("What share of the nurses backed going on strike?").focus_terms() == ["nurs", "back", "strik"]
