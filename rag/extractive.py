@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.question import (
     NUMBER_WORDS,
+    PERCENT_RE,
     PERSON_ROLE_RE,
     PERSON_ROLES,
     SPEECH_ASKED,
@@ -107,6 +108,7 @@ STANCE = re.compile(
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
+RISE_ASKED = re.compile(r"\b(?:raise|rise|increase|hike|cut|reduction|decrease|boost)s?\b", re.I)
 GENERIC_COUNTS = frozenset(stem(w) for w in ("people", "persons", "individuals", "times", "ones"))
 COUNT_BONUS = 0.1  # "how many days": a figure that counts days beats "by roughly half"
 COUNTED_LIMIT = 0.75  # share of the question's focus such a figure may leave unsaid
@@ -859,6 +861,8 @@ class ExtractiveAnswerer:
             focus = q.focus_terms()
             rel = related_terms(q.text)
             return quantity_near(text, focus + [p[0] for t in focus for p in rel.get(t, ()) if len(p) == 1])
+        if q.slot == "money" and RISE_ASKED.search(q.text) and PERCENT_RE.search(text):
+            return True  # "What pay raise is the union demanding?": "raises totaling 18 percent"
         if q.slot == "person" and _other_owner(q.text, text):
             return False
         if q.slot == "speech":

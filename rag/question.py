@@ -329,6 +329,18 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "money"  # "How big was the fine?" asks for an amount of money
     if slot == "money" and MONEY_AS_TOPIC.search(question) and not re.search(r"\bhow much\b", question, re.I):
         slot = "other"  # "What did they hope for regarding the price?" asks what they hoped, not an amount
+    much = re.search(
+        r"\bhow much\s+(?:[a-z-]+\s+)?([a-z-]+)\s+(?:did|does|do|was|is|were|are|has|have|had|will|would)\b",
+        question,
+        re.I,
+    )
+    if (
+        slot == "money"
+        and much
+        and not MONEY_NOUN.search(question)
+        and not re.search(r"\b(?:money|cash|funds?|dollars?|euros?|pounds?)\b", much.group(0), re.I)
+    ):
+        slot = "other"  # "How much advance warning did the union give?" asks for no sum of money
     if re.search(r"\bnames?\s+of\b", question, re.I) and slot in ("other", "place", "time"):
         slot = "agent"  # "the name of the conference where…" asks for a name, not a place
     if slot in ("other", "agent", "place") and asks_person(question):

@@ -346,3 +346,13 @@ def test_a_government_named_by_its_seat_and_light_verbs_in_any_form(seed_bot) ->
     assert not ans.abstained and "NATO summits" in ans.text  # Washington: the US, which the article never names
     assert seed_bot.ask("What's the weather going to be like in Washington tomorrow?").abstained
     assert analyse("What share of the nurses backed going on strike?").focus_terms() == ["nurs", "back", "strik"]
+
+
+def test_how_much_of_something_that_is_not_money_and_a_raise_in_percent(article_bot) -> None:  # noqa: ANN001
+    assert analyse("How much advance warning did the union give management?").slot == "other"
+    assert analyse("How much did Russia pay Iran for the missiles?").slot == "money"
+    strike = article_bot("sixth_article.txt")
+    assert (
+        "10-day notice" in strike.ask("How much advance warning did the union give management before walking out?").text
+    )
+    assert "18 percent" in strike.ask("What pay raise is the union demanding?").text
