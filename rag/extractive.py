@@ -430,17 +430,33 @@ def _preceding(c: Candidate, cands: list[Candidate], reach: int = 4) -> list[Can
     return out
 
 
+# A quotation attributed in the sentence: '"…," Tolliver said' or 'said Renee Castillo'.
+SAID_BY = re.compile(
+    r"[,.?!][\"”]\s+[^\"“”]*\b(?:said|says|stated|added|told|asked|warned|explained|noted)\b|"
+    r"\b(?:said|says|stated|added)\s+(?:[A-Z][\w.'’-]*\s+)*[A-Z][\w'’-]+"
+)
+
+
 def _quotation_opener(c: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The sentence that opened the quotation ``c`` is part of: 'Savett stated, "We have …' for the sentences after
-    it up to the closing mark. None when ``c`` is not inside a quotation (or its opening was not retrieved)."""
-    if _opens_quote(c.text):
-        return None  # it opens one itself
-    for p in _preceding(c, cands):
-        if _opens_quote(p.text):
-            return p
-        if re.search(r"[\"“”]", p.text):
-            return None  # a whole quotation: the one before it is closed
-    return None
+    it up to the closing mark; for a quotation going on right after its speaker was named ('"…," Tolliver said.
+    "Our offer…'), that sentence. None when ``c`` is not inside a quotation (or its opening was not retrieved)."""
+    opener = c if _opens_quote(c.text) else None
+    if opener is None:
+        for p in _preceding(c, cands):
+            if _opens_quote(p.text):
+                opener = p
+                break
+            if re.search(r"[\"“”]", p.text):
+                return None  # a whole quotation: the one before it is closed
+    if opener is None:
+        return None
+    # A quotation that goes on after its speaker was named: '"…," Tolliver said. "Our offer would…'
+    if re.match(r"^\s*[\"“]", opener.text) and not SAID_BY.search(opener.text):
+        before = _preceding(opener, cands, reach=1)
+        if before and SAID_BY.search(before[0].text):
+            return before[0]
+    return None if opener is c else opener
 
 
 def _close_quote(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:

@@ -76,7 +76,15 @@ def _person(text: str) -> str | None:
     names = person_names(text)
     for n in names:
         idx = text.find(n)
-        if idx >= 0 and PERSON_HINT.search(text[max(0, idx - 40) : idx]):
+        if idx < 0:
+            continue
+        # A title right before the name, or a role right after it ("Gregory Tolliver, the hospital's chief operating
+        # officer, said Harlow Memorial…": the person is Tolliver).
+        before = re.search(rf"{PERSON_HINT.pattern}\.?\s+(?:[A-Z][\w.'’-]*\s+)*$", text[max(0, idx - 40) : idx], re.I)
+        after = re.match(
+            rf",\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){{0,3}}{PERSON_HINT.pattern}", text[idx + len(n) :], re.I
+        )
+        if before or after:
             return n
     return names[0] if names else None
 

@@ -356,3 +356,26 @@ def test_how_much_of_something_that_is_not_money_and_a_raise_in_percent(article_
         "10-day notice" in strike.ask("How much advance warning did the union give management before walking out?").text
     )
     assert "18 percent" in strike.ask("What pay raise is the union demanding?").text
+
+
+def test_he_is_the_person_introduced_and_a_quotation_goes_on_after_its_speaker(article_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _quotation_opener
+    from rag.followup import _person
+
+    said = "Gregory Tolliver, the hospital's chief operating officer, said Harlow Memorial could not accept it."
+    assert _person(said) == "Gregory Tolliver"  # the role follows his name, not the hospital's
+    text = (
+        '"Rigid ratios sound good on a picket sign," Tolliver said at a news conference. '
+        '"Our offer would make our nurses among the best paid in the region. '
+        'It is a fair offer, and it is still on the table."'
+    )
+    attributed, offer, fair = _sentences(text)
+    assert _quotation_opener(offer, [attributed, offer, fair]) is attributed
+    assert _quotation_opener(fair, [attributed, offer, fair]) is attributed
+    strike = article_bot("sixth_article.txt")
+    history = [
+        {"role": "user", "content": "What is Gregory Tolliver's job?"},
+        {"role": "assistant", "content": strike.ask("What is Gregory Tolliver's job?").text},
+    ]
+    ans = strike.ask("And what did he say about the hospital's offer?", history=history)
+    assert "Tolliver" in ans.standalone_question and "fair offer" in ans.text
