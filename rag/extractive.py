@@ -164,6 +164,9 @@ def name_kind(question: str) -> str | None:
 GENERIC_ROLES = frozenset(
     "official officials person man woman leader head chief figure replaced replace successor minister".split()
 )
+RANKS = "deputy|assistant|vice|acting|associate|chief|executive|operating|financial|medical|technology|managing"
+# A title of rank words and a role: "chief executive officer", "assistant director", "deputy minister".
+TITLE = re.compile(rf"\b(?:(?:{RANKS})\s+)+(?:{PERSON_ROLES}|officer)\b|\b(?:{RANKS})\s+(?:{RANKS})\b", re.I)
 ROLE_SIM = 0.65  # "spokesman" for "spokesperson", "envoy" for "ambassador"
 DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
 CAUSAL = re.compile(
@@ -928,6 +931,15 @@ class ExtractiveAnswerer:
 
     def _role_said(self, q: QuestionInfo, text: str) -> bool:
         """A question about a specific role (ambassador, reporter) needs that role in the answer."""
+        title = TITLE.search(q.text)
+        if title and len(title.group(0).split()) >= 2:
+            # "the chief executive officer" is not "the chief operating officer", nor "director" "assistant director"
+            asked = title.group(0).lower()
+            initials = "".join(w[0] for w in asked.split()).upper()
+            if asked in text.lower() or re.search(rf"\b{initials}O?\b", text):
+                return True
+            if any(set(o.group(0).lower().split()) & set(asked.split()) for o in TITLE.finditer(text)):
+                return False
         m = PERSON_ROLE_RE.search(q.text)
         if not m or m.group(1).lower() in GENERIC_ROLES:
             return True

@@ -379,3 +379,10 @@ def test_he_is_the_person_introduced_and_a_quotation_goes_on_after_its_speaker(a
     ]
     ans = strike.ask("And what did he say about the hospital's offer?", history=history)
     assert "Tolliver" in ans.standalone_question and "fair offer" in ans.text
+
+
+def test_a_title_asked_for_is_the_whole_title(article_bot) -> None:  # noqa: ANN001
+    strike = article_bot("sixth_article.txt")
+    ans = strike.ask("Who is the chief executive officer of Harlow Memorial?")
+    assert ans.abstained and not ans.citations  # the article names its chief operating officer only
+    assert "Tolliver" in strike.ask("Who is the chief operating officer of Harlow Memorial?").text
