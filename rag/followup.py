@@ -265,7 +265,15 @@ BARE = re.compile(
 )
 
 
+ASKING_WORDS = frozenset(
+    "and also so then but else more now next exactly really year years date day days month months time long far "
+    "much many often soon old since until".split()
+)
+
+
 def is_bare(question: str) -> bool:
     """A follow-up with nothing of its own to look for: "And now?", "What else?", "Why?", "Until what year?"."""
     pronoun = PERSON_PRONOUNS.search(question) or GROUP_PRONOUNS.search(question) or THING_PRONOUNS.search(question)
-    return bool(BARE.match(question)) or (len(words(question)) <= 3 and not pronoun)
+    # "and north korea?" names something new to look for; "Until what year?" only asks for a kind of fact.
+    named = [w for w in words(question) if w not in STOPWORDS and w not in QWORDS and w not in ASKING_WORDS]
+    return bool(BARE.match(question)) or (len(words(question)) <= 3 and not pronoun and not named)

@@ -370,6 +370,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         if t not in terms:
             terms.append(t)
     weights = {t: 1.0 for t in terms}
+    if context_terms:  # "Where did he make that point?": the point is the one made before, not a new topic
+        for m in re.finditer(r"\b(?:that|this|these|those)\s+([a-z]+)\b", question, re.I):
+            if stem(m.group(1).lower()) in weights:
+                weights[stem(m.group(1).lower())] = 0.5
     for t in context_terms or []:
         if t not in weights:
             weights[t] = 0.5

@@ -174,3 +174,18 @@ def test_they_is_not_a_place_the_answer_mentions() -> None:
     )
     standalone, _ = condense("And when did they go home?", history)
     assert "Eastmere General Hospital go" not in standalone
+
+
+def test_a_short_follow_up_naming_something_new_is_not_bare_and_that_noun_points_back(seed_bot) -> None:  # noqa: ANN001
+    from rag.followup import is_bare
+    from rag.question import analyse
+
+    assert not is_bare("and north korea?") and is_bare("Until what year?") and is_bare("since when exactly?")
+    history = [
+        {"role": "user", "content": "What kind of help has China given Russia?"},
+        {"role": "assistant", "content": seed_bot.ask("What kind of help has China given Russia?").text},
+    ]
+    assert "missiles and missile components from North Korea" in seed_bot.ask("and north korea?", history=history).text
+    # "that point" is the one just made: a reference, not a new topic the answer must say.
+    q = analyse("Where did Volodymyr Zelensky make that point?", ["need", "urgent"])
+    assert q.weights["point"] == 0.5 and q.weights["zelensky"] == 1.0
