@@ -108,7 +108,11 @@ STANCE = re.compile(
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
-RISE_ASKED = re.compile(r"\b(?:raise|rise|increase|hike|cut|reduction|decrease|boost)s?\b", re.I)
+RISE_ASKED = re.compile(  # a change asked for may be given as a percentage
+    r"\b(?:raises?|rises?|rose|increase[sd]?|hikes?|cuts?|reductions?|decrease[sd]?|boost(?:s|ed)?|falls?|fell|"
+    r"drop(?:s|ped)?|declines?|declined|grow|grew|grown|climb(?:s|ed)?|jump(?:s|ed)?|gain(?:s|ed)?|lose|lost)\b",
+    re.I,
+)
 GENERIC_COUNTS = frozenset(stem(w) for w in ("people", "persons", "individuals", "times", "ones"))
 COUNT_BONUS = 0.1  # "how many days": a figure that counts days beats "by roughly half"
 COUNTED_LIMIT = 0.75  # share of the question's focus such a figure may leave unsaid
@@ -936,10 +940,8 @@ class ExtractiveAnswerer:
             # "the chief executive officer" is not "the chief operating officer", nor "director" "assistant director"
             asked = title.group(0).lower()
             initials = "".join(w[0] for w in asked.split()).upper()
-            if asked in text.lower() or re.search(rf"\b{initials}O?\b", text):
-                return True
-            if any(set(o.group(0).lower().split()) & set(asked.split()) for o in TITLE.finditer(text)):
-                return False
+            # Said whole or by its initials ("CEO"), or not at all: "Guild president" is no chief executive.
+            return asked in text.lower() or bool(re.search(rf"\b{initials}O?\b", text))
         m = PERSON_ROLE_RE.search(q.text)
         if not m or m.group(1).lower() in GENERIC_ROLES:
             return True

@@ -325,6 +325,14 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
             if pattern.search(asked):
                 slot = name
                 break
+    if slot == "measure" and re.search(r"\bhow far back\b", question, re.I):
+        slot = "time"  # "How far back do the talks go?" asks since when
+    if slot == "other" and re.search(
+        rf"^\W*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+|\w+['’]s\s+)(?:[\w-]+\s+)?{MONEY_NOUN.pattern}",
+        question,
+        re.I,
+    ):
+        slot = "money"  # "What was Northwind's annual revenue?" asks for a sum
     if slot == "measure" and MONEY_NOUN.search(question):
         slot = "money"  # "How big was the fine?" asks for an amount of money
     if slot == "money" and MONEY_AS_TOPIC.search(question) and not re.search(r"\bhow much\b", question, re.I):

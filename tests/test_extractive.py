@@ -386,3 +386,13 @@ def test_a_title_asked_for_is_the_whole_title(article_bot) -> None:  # noqa: ANN
     ans = strike.ask("Who is the chief executive officer of Harlow Memorial?")
     assert ans.abstained and not ans.citations  # the article names its chief operating officer only
     assert "Tolliver" in strike.ask("Who is the chief operating officer of Harlow Memorial?").text
+
+
+def test_how_far_back_a_sum_asked_by_its_noun_and_a_fall_in_percent(seed_bot, article_bot) -> None:  # noqa: ANN001
+    assert analyse("How far back do Moscow's talks to acquire missiles go?").slot == "time"
+    assert analyse("What was Northwind's annual revenue last year?").slot == "money"
+    ans = seed_bot.ask("How far back do Moscow's talks to acquire short-range missiles from Tehran go?")
+    assert "last September" in ans.text
+    airline = article_bot("seventh_article.txt")
+    assert "7.3 percent" in airline.ask("By how much did shares in Northwind's parent company fall?").text
+    assert airline.ask("What was Northwind's annual revenue last year?").abstained  # a fall in shares is no sum
