@@ -1,18 +1,20 @@
 """The question sets run through the public contract with the extractive default.
 
-Thirteen sets: the project's own set for the seed article, eight more sets for the seed article written blind by other
-testers from the article alone (first runs, before any change prompted by them: the first set pass 80%, answers 86%,
-citations 89%, near-miss 71%, follow-ups 75%; the second pass 62.5%, answers 62%, citations 67%, near-miss 71%,
-follow-ups 67%; the third pass 80%, answers 76%, citations 79%, near-miss 83%, follow-ups 50%; the fourth pass
-72.5%, answers 77%, citations 72%, near-miss 100%, follow-ups 82%; the fifth pass 72.5%, answers 74%, citations 72%,
-near-miss 83%, follow-ups 64%; the sixth pass 85%, answers 89%, citations 89%, near-miss 67%, follow-ups 100%; the
-seventh pass 90%, answers 92%, citations 92%, near-miss 83%, follow-ups 100%; the eighth pass 75%, answers 81%,
-citations 85%, off-topic 83%, near-miss 67%), and one set each for four unrelated articles written for the tests (the
-fourth and fifth, each article written blind together with its questions: first runs pass 69% and 50%).
+Eighteen sets: the project's own set for the seed article, eleven more sets for the seed article written blind by other
+testers from the article alone, and one set each for six unrelated articles written for the tests (the fourth to the
+seventh each written blind together with its questions). First runs, before any change prompted by a set, in percent
+(pass / answers / citations):
+
+    seed blind 1: 80 / 86 / 89      seed blind 2: 62.5 / 62 / 67    seed blind 3: 80 / 76 / 79
+    seed blind 4: 72.5 / 77 / 72    seed blind 5: 72.5 / 74 / 72    seed blind 6: 85 / 89 / 89
+    seed blind 7: 90 / 92 / 92      seed blind 8: 75 / 81 / 85      seed blind 9: 92.5 / 94 / 94
+    seed blind 10: 70 / 83 / 75     seed blind 11: 92.5 / 91 / 91
+    fourth article: 69 / 69 / 72    fifth article: 50 / 52 / 55     sixth article: 36 / 38 / 45
+    seventh article: 56 / 61 / 61
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
-precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to
-floors about one case below the figures measured now, so a change that loses a case fails here.
+precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to floors
+about one case below the figures measured now (MEASURED), so a change that loses more than a case fails here.
 """
 
 from __future__ import annotations
@@ -35,114 +37,42 @@ TARGETS = {  # the answering core's targets; measured on the project's set: 97.9
     "followup_accuracy": 0.90,
 }
 SEED_FLOORS = {**TARGETS, "pass_rate": 0.94}  # pass measured 96.2
-HELDOUT_FLOORS = {  # measured: 100 / 100 / 100 / 97.3 / 100 / 100 / 100
-    "pass_rate": 0.97,
-    "answer_accuracy": 0.97,
-    "citation_hit_rate": 0.97,
-    "citation_precision": 0.94,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.85,
-    "followup_accuracy": 0.87,
+METRICS = (
+    "pass_rate",
+    "answer_accuracy",
+    "citation_hit_rate",
+    "citation_precision",
+    "abstention_accuracy_offtopic",
+    "abstention_accuracy_nearmiss",
+    "followup_accuracy",
+)
+# Measured now, in percent, in the order of METRICS.
+MEASURED = {
+    "heldout_seed_questions.yaml": (100.0, 100.0, 100.0, 97.3, 100.0, 100.0, 100.0),
+    "heldout2_seed_questions.yaml": (85.0, 86.5, 88.9, 82.0, 100.0, 100.0, 88.9),
+    "heldout3_seed_questions.yaml": (97.5, 97.1, 97.1, 94.3, 100.0, 100.0, 100.0),
+    "heldout4_seed_questions.yaml": (87.5, 89.7, 87.2, 82.9, 100.0, 100.0, 100.0),
+    "heldout5_seed_questions.yaml": (87.5, 92.3, 89.7, 83.3, 100.0, 83.3, 100.0),
+    "heldout6_seed_questions.yaml": (97.5, 97.3, 97.3, 90.0, 100.0, 100.0, 100.0),
+    "heldout7_seed_questions.yaml": (92.5, 94.6, 94.6, 94.6, 100.0, 83.3, 100.0),
+    "heldout8_seed_questions.yaml": (80.0, 83.3, 85.3, 93.5, 100.0, 66.7, 100.0),
+    "heldout9_seed_questions.yaml": (97.5, 97.2, 97.2, 94.6, 100.0, 100.0, 87.5),
+    "heldout10_seed_questions.yaml": (80.0, 88.6, 75.0, 84.0, 100.0, 83.3, 100.0),
+    "heldout11_seed_questions.yaml": (95.0, 94.3, 94.3, 97.1, 100.0, 100.0, 100.0),
+    "second_questions.yaml": (93.9, 93.8, 96.4, 96.4, 100.0, 100.0, 100.0),
+    "third_questions.yaml": (96.7, 100.0, 100.0, 100.0, 100.0, 80.0, 100.0),
+    "fourth_questions.yaml": (81.2, 79.3, 82.8, 92.3, 100.0, 100.0, 83.3),
+    "fifth_questions.yaml": (75.0, 71.0, 71.0, 78.6, 100.0, 80.0, 75.0),
+    "sixth_questions.yaml": (58.3, 58.8, 61.3, 67.9, 100.0, 50.0, 66.7),
+    "seventh_questions.yaml": (61.1, 63.6, 64.5, 71.4, 100.0, 50.0, 62.5),
 }
-HELDOUT2_FLOORS = {  # measured: 82.5 / 83.8 / 86.1 / 81.6 / 100 / 100 / 88.9
-    "pass_rate": 0.80,
-    "answer_accuracy": 0.81,
-    "citation_hit_rate": 0.83,
-    "citation_precision": 0.78,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.85,
-    "followup_accuracy": 0.77,
-}
-HELDOUT3_FLOORS = {  # measured: 97.5 / 97.1 / 97.1 / 94.3 / 100 / 100 / 100
-    "pass_rate": 0.95,
-    "answer_accuracy": 0.94,
-    "citation_hit_rate": 0.94,
-    "citation_precision": 0.91,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.83,
-    "followup_accuracy": 0.83,
-}
-HELDOUT4_FLOORS = {  # measured: 87.5 / 89.7 / 87.2 / 82.9 / 100 / 100 / 100
-    "pass_rate": 0.85,
-    "answer_accuracy": 0.87,
-    "citation_hit_rate": 0.84,
-    "citation_precision": 0.8,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.83,
-    "followup_accuracy": 0.9,
-}
-HELDOUT5_FLOORS = {  # measured: 87.5 / 92.3 / 89.7 / 83.3 / 100 / 83.3 / 100
-    "pass_rate": 0.85,
-    "answer_accuracy": 0.89,
-    "citation_hit_rate": 0.87,
-    "citation_precision": 0.8,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.66,
-    "followup_accuracy": 0.9,
-}
-HELDOUT6_FLOORS = {  # measured: 97.5 / 97.3 / 97.3 / 90.0 / 100 / 100 / 100
-    "pass_rate": 0.94,
-    "answer_accuracy": 0.94,
-    "citation_hit_rate": 0.94,
-    "citation_precision": 0.86,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.83,
-    "followup_accuracy": 0.9,
-}
-HELDOUT7_FLOORS = {  # measured: 90.0 / 91.9 / 91.9 / 94.4 / 100 / 83.3 / 100
-    "pass_rate": 0.87,
-    "answer_accuracy": 0.89,
-    "citation_hit_rate": 0.89,
-    "citation_precision": 0.9,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.66,
-    "followup_accuracy": 0.9,
-}
-HELDOUT8_FLOORS = {  # measured: 80.0 / 83.3 / 85.3 / 93.5 / 100 / 66.7 / 100
-    "pass_rate": 0.77,
-    "answer_accuracy": 0.8,
-    "citation_hit_rate": 0.82,
-    "citation_precision": 0.9,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.5,
-    "followup_accuracy": 0.9,
-}
-SECOND_FLOORS = {  # measured: 93.9 / 93.8 / 96.4 / 96.4 / 100 / 100 / 100
-    "pass_rate": 0.90,
-    "answer_accuracy": 0.90,
-    "citation_precision": 0.92,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.8,
-    "followup_accuracy": 0.85,
-}
-THIRD_FLOORS = {  # measured: 96.7 / 100 / 100 / 100 / 100 / 80 / 100
-    "pass_rate": 0.93,
-    "answer_accuracy": 0.96,
-    "citation_precision": 0.96,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.6,
-    "followup_accuracy": 0.8,
-}
+# A floor is about one case below the measured figure: off-topic abstention stays whole, a near-miss is one of about
+# six, a follow-up one of about eight turns, the rest one of about forty.
+SLACK = (3.0, 3.0, 3.0, 3.0, 0.0, 17.0, 13.0)
 
-FOURTH_FLOORS = {  # measured: 81.2 / 79.3 / 82.8 / 92.3 / 100 / 100 / 83.3
-    "pass_rate": 0.78,
-    "answer_accuracy": 0.75,
-    "citation_hit_rate": 0.79,
-    "citation_precision": 0.88,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.8,
-    "followup_accuracy": 0.8,
-}
 
-FIFTH_FLOORS = {  # measured: 75.0 / 71.0 / 71.0 / 75.9 / 100 / 80 / 75
-    "pass_rate": 0.71,
-    "answer_accuracy": 0.67,
-    "citation_hit_rate": 0.67,
-    "citation_precision": 0.72,
-    "abstention_accuracy_offtopic": 1.0,
-    "abstention_accuracy_nearmiss": 0.6,
-    "followup_accuracy": 0.7,
-}
+def floors(name: str) -> dict[str, float]:
+    return {k: max(0.0, (m - s) / 100) for k, m, s in zip(METRICS, MEASURED[name], SLACK, strict=True)}
 
 
 def _below(summary: dict, floors: dict[str, float]) -> list[str]:
@@ -151,18 +81,23 @@ def _below(summary: dict, floors: dict[str, float]) -> list[str]:
 
 SETS = [  # (question set, the bot's fixture or the article under tests/data, floors, at least this many cases)
     (ROOT / "tests" / "regression" / "questions.yaml", "seed_bot", SEED_FLOORS, 40),
-    (DATA / "heldout_seed_questions.yaml", "seed_bot", HELDOUT_FLOORS, 40),
-    (DATA / "heldout2_seed_questions.yaml", "seed_bot", HELDOUT2_FLOORS, 40),
-    (DATA / "heldout3_seed_questions.yaml", "seed_bot", HELDOUT3_FLOORS, 40),
-    (DATA / "heldout4_seed_questions.yaml", "seed_bot", HELDOUT4_FLOORS, 40),
-    (DATA / "heldout5_seed_questions.yaml", "seed_bot", HELDOUT5_FLOORS, 40),
-    (DATA / "heldout6_seed_questions.yaml", "seed_bot", HELDOUT6_FLOORS, 40),
-    (DATA / "heldout7_seed_questions.yaml", "seed_bot", HELDOUT7_FLOORS, 40),
-    (DATA / "heldout8_seed_questions.yaml", "seed_bot", HELDOUT8_FLOORS, 40),
-    (DATA / "second_questions.yaml", "second_bot", SECOND_FLOORS, 30),
-    (DATA / "third_questions.yaml", "third_article.txt", THIRD_FLOORS, 30),
-    (DATA / "fourth_questions.yaml", "fourth_article.txt", FOURTH_FLOORS, 30),
-    (DATA / "fifth_questions.yaml", "fifth_article.txt", FIFTH_FLOORS, 30),
+    (DATA / "heldout_seed_questions.yaml", "seed_bot", floors("heldout_seed_questions.yaml"), 40),
+    (DATA / "heldout2_seed_questions.yaml", "seed_bot", floors("heldout2_seed_questions.yaml"), 40),
+    (DATA / "heldout3_seed_questions.yaml", "seed_bot", floors("heldout3_seed_questions.yaml"), 40),
+    (DATA / "heldout4_seed_questions.yaml", "seed_bot", floors("heldout4_seed_questions.yaml"), 40),
+    (DATA / "heldout5_seed_questions.yaml", "seed_bot", floors("heldout5_seed_questions.yaml"), 40),
+    (DATA / "heldout6_seed_questions.yaml", "seed_bot", floors("heldout6_seed_questions.yaml"), 40),
+    (DATA / "heldout7_seed_questions.yaml", "seed_bot", floors("heldout7_seed_questions.yaml"), 40),
+    (DATA / "heldout8_seed_questions.yaml", "seed_bot", floors("heldout8_seed_questions.yaml"), 40),
+    (DATA / "heldout9_seed_questions.yaml", "seed_bot", floors("heldout9_seed_questions.yaml"), 40),
+    (DATA / "heldout10_seed_questions.yaml", "seed_bot", floors("heldout10_seed_questions.yaml"), 40),
+    (DATA / "heldout11_seed_questions.yaml", "seed_bot", floors("heldout11_seed_questions.yaml"), 40),
+    (DATA / "second_questions.yaml", "second_bot", floors("second_questions.yaml"), 30),
+    (DATA / "third_questions.yaml", "third_article.txt", floors("third_questions.yaml"), 30),
+    (DATA / "fourth_questions.yaml", "fourth_article.txt", floors("fourth_questions.yaml"), 30),
+    (DATA / "fifth_questions.yaml", "fifth_article.txt", floors("fifth_questions.yaml"), 30),
+    (DATA / "sixth_questions.yaml", "sixth_article.txt", floors("sixth_questions.yaml"), 30),
+    (DATA / "seventh_questions.yaml", "seventh_article.txt", floors("seventh_questions.yaml"), 30),
 ]
 
 
