@@ -172,7 +172,12 @@ RANKS = "deputy|assistant|vice|acting|associate|chief|executive|operating|financ
 # A title of rank words and a role: "chief executive officer", "assistant director", "deputy minister".
 TITLE = re.compile(rf"\b(?:(?:{RANKS})\s+)+(?:{PERSON_ROLES}|officer)\b|\b(?:{RANKS})\s+(?:{RANKS})\b", re.I)
 ROLE_SIM = 0.65  # "spokesman" for "spokesperson", "envoy" for "ambassador"
-DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
+DEMONYM_FORM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
+
+
+def _demonym(name: str) -> bool:
+    """ "American", "Iranian": an adjective, not a name the article must hold; "Iran" and "Tehran" are places."""
+    return bool(DEMONYM_FORM.fullmatch(name)) and not same_place(name)
 CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
     r"caused|the reason|therefore|thus|amid|(?:a|the) result of|results? from|stems? from)\b",
@@ -851,8 +856,9 @@ class ExtractiveAnswerer:
         initials = {_initials(n) for n in names}
         far: list[str] = []
         close: list[str] = []
+        seats: list[str] = []
         for ent in q.entities:
-            if DEMONYM.fullmatch(ent):  # "American official": an adjective, not a name the article must hold
+            if _demonym(ent):  # "American official": an adjective, not a name the article must hold
                 continue
             ent_terms = [t for t in tokens(ent)]
             # A name counts as present when the passages name it too (capitalised), whole or by its last word
@@ -866,7 +872,8 @@ class ExtractiveAnswerer:
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
-                close.append(ent)  # "Washington", "the White House": a government named by its seat
+                if not _said_related(same_place(ent), name_terms):  # "Tehran": Iran is named
+                    seats.append(ent)
                 continue
             if names:
                 m = self.vectors([ent, *names])
@@ -874,6 +881,10 @@ class ExtractiveAnswerer:
                     close.append(ent)  # "Tehran" for "Iran" - or "France" for "Germany": trust it only with support
                     continue
             far.append(ent)
+        # "Washington and its partners… Tehran": a government named by its seat is close to the article's names when
+        # the question names one of them too; alone ("the weather in Paris") it is a name the article lacks.
+        named = [e for e in q.entities if not _demonym(e) and e not in far + close + seats]
+        (close if named else far).extend(seats)
         return far, close
 
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
@@ -1137,7 +1148,7 @@ class ExtractiveAnswerer:
         far, close = self._missing_entities(q, cands)
         # A question that also names something the article does hold ("Sean Savett ... the US") is weighed
         # on the rest of its evidence; one whose names are all absent needs strong support.
-        anchored = len(far) + len(close) < len([e for e in q.entities if not DEMONYM.fullmatch(e)])
+        anchored = len(far) + len(close) < len([e for e in q.entities if not _demonym(e)])
         if (far and best.dense < (CLOSE_NAME_DENSE if anchored else ENTITY_DENSE)) or (
             close and best.dense < CLOSE_NAME_DENSE
         ):

@@ -345,6 +345,9 @@ def test_a_government_named_by_its_seat_and_light_verbs_in_any_form(seed_bot) ->
     )
     assert not ans.abstained and "NATO summits" in ans.text  # Washington: the US, which the article never names
     assert seed_bot.ask("What's the weather going to be like in Washington tomorrow?").abstained
+    from rag.extractive import _demonym
+
+    assert _demonym("American") and _demonym("Iranian") and not _demonym("Iran") and not _demonym("Tehran")
     assert analyse("What share of the nurses backed going on strike?").focus_terms() == ["nurs", "back", "strik"]
 
 
