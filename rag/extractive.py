@@ -32,6 +32,7 @@ from rag.question import (
     excluded_words,
     has_rate,
     has_slot,
+    introduces,
     kind_name,
     names_kind,
     person_names,
@@ -65,7 +66,7 @@ ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it
 ENTITY_DENSE = 0.5  # a question naming something absent is answered only on strong similarity
 CLOSE_NAME_DENSE = 0.35  # a name only close to the article's needs this much support
 SEATS_OF_GOVERNMENT = frozenset({"national capital", "executive department", "federal department"})
-ABSENT_DENSE = 0.6  # a question whose subject no sentence mentions is answered only on this much similarity
+ABSENT_DENSE = 0.6  # a question whose subject the best sentence does not say is answered only on this much similarity
 CONDITION_ASKED = re.compile(r"\b(?:under|on|in)\s+(?:what|which)\s+(?:conditions?|circumstances?|cases?)\b", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as|in case|on condition that)\b", re.I)
 JUDGEMENT_ASKED = re.compile(
@@ -81,7 +82,6 @@ CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\
 WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
-ROLE_WORDS = f"(?:{PERSON_ROLES})s?"
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
 # "Who is X?", "What is X's job?", "What office does X hold?": asked for X's title.
@@ -178,6 +178,8 @@ DEMONYM_FORM = re.compile(r"[A-Z][a-z]+(?:an|ian|ean|ese|ish|i|ic)")
 def _demonym(name: str) -> bool:
     """ "American", "Iranian": an adjective, not a name the article must hold; "Iran" and "Tehran" are places."""
     return bool(DEMONYM_FORM.fullmatch(name)) and not same_place(name)
+
+
 CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
     r"caused|the reason|therefore|thus|amid|(?:a|the) result of|results? from|stems? from)\b",
@@ -392,15 +394,6 @@ def _alternatives(question: str) -> list[tuple[str, str]]:
         return []
     ws = [m.group(1), *words(m.group(2))]
     return [(w.lower(), stem(w.lower())) for w in ws if w.lower() not in STOPWORDS and len(w) > 2]
-
-
-def _introduces(surname: str, text: str) -> bool:
-    """Whether the sentence says who someone is: a title before the name ("spokesperson Sean Savett") or a role
-    after it ("Harriet Cole, a Riverton schoolteacher")."""
-    name = re.escape(surname)
-    before = re.search(rf"\b{ROLE_WORDS}\s+(?:[A-Z][\w'’-]*\s+){{0,2}}{name}\b", text, re.I)
-    after = re.search(rf"\b{name},\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){{0,3}}{ROLE_WORDS}\b", text, re.I)
-    return bool(before or after)
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
@@ -906,7 +899,7 @@ class ExtractiveAnswerer:
         if q.slot == "time" and WHAT_YEAR.search(q.text) and not YEAR.search(text) and not UNKNOWN_RE.search(text):
             return False  # "In what year did the plant open?" needs a year
         who = WHO_IS.match(q.text)
-        if who and _introduces(next(g for g in who.groups() if g).split()[-1], text):
+        if who and introduces(next(g for g in who.groups() if g).split()[-1], text):
             return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
@@ -1079,7 +1072,7 @@ class ExtractiveAnswerer:
                 c.score += COUNT_BONUS
             if q.slot == "yesno" and takes_stance(q, c.text):
                 c.score += STANCE_BONUS
-            if who_is and _introduces(who_is, c.text):
+            if who_is and introduces(who_is, c.text):
                 c.score += INTRO_BONUS
             # A sentence giving the cause asked for, the condition ("Under what condition?": "… if the country
             # proceeded …") or the judgement ("How does Tehran's delegation characterize it?": "deems … to be").
@@ -1135,7 +1128,7 @@ class ExtractiveAnswerer:
         # every sentence about the article.
         # Nor do light verbs and quantifiers ("Should I get a flu shot every year?": "for every four patients").
         focus = [t for t in own_q.focus_terms() if t not in QUANTIFIERS]
-        topic_q = QuestionInfo(q.text, q.slot, focus, q.entities, {t: 1.0 for t in focus}, q.unit) if focus else own_q
+        topic_q = own_q.only(focus) if focus else own_q
         said_as_asked = max((self._coverage(topic_q, c.terms, related=False) for c in cands), default=0.0)
         if not bare and (
             (top_dense < OFF_TOPIC_DENSE and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE)

@@ -16,11 +16,6 @@ PLACE_PRONOUN = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)", re.
 ELLIPSIS = re.compile(r"^\s*(and|also|what about|how about|so|then|but|what else|anything else)\b", re.I)
 LEADING_CONJUNCTION = re.compile(r"^\s*(and|also|so|then|but)\b[\s,]*", re.I)
 SHORT = re.compile(r"^\s*(why|how|when|where|who|really|and then|what next|how come)\s*\??\s*$", re.I)
-PERSON_HINT = re.compile(
-    r"\b(minister|president|spokesperson|spokesman|spokeswoman|official|secretary|mayor|director|manager|chief|"
-    r"mr|mrs|ms|dr|he|she)\b",
-    re.I,
-)
 
 # "it" as the subject after an auxiliary ("What did it threaten?"), not an event ("When did it happen?").
 SUBJECT_IT = re.compile(
@@ -71,20 +66,13 @@ def _clean_answer(answer: str) -> str:
 
 def _person(text: str) -> str | None:
     """A person's name in the text, preferring one right after a role word ("Defense Minister Sergei Shoigu")."""
-    from rag.question import person_names
+    from rag.question import introduces, person_names
 
     names = person_names(text)
     for n in names:
-        idx = text.find(n)
-        if idx < 0:
-            continue
         # A title right before the name, or a role right after it ("Gregory Tolliver, the hospital's chief operating
-        # officer, said Harlow Memorial…": the person is Tolliver).
-        before = re.search(rf"{PERSON_HINT.pattern}\.?\s+(?:[A-Z][\w.'’-]*\s+)*$", text[max(0, idx - 40) : idx], re.I)
-        after = re.match(
-            rf",\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){{0,3}}{PERSON_HINT.pattern}", text[idx + len(n) :], re.I
-        )
-        if before or after:
+        # officer, said Harlow Memorial…": the person is Tolliver), or "Dr."/"Mr." before it.
+        if introduces(n.split()[-1], text) or re.search(rf"\b(?:mr|mrs|ms|dr)\.?\s+{re.escape(n)}\b", text, re.I):
             return n
     return names[0] if names else None
 

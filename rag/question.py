@@ -237,9 +237,11 @@ class QuestionInfo:
     def own(self) -> QuestionInfo:
         """The question with only its own words: not those a follow-up borrowed from earlier turns."""
         own = [t for t in self.terms if self.weights[t] >= 1.0]
-        if len(own) == len(self.terms):
-            return self
-        return QuestionInfo(self.text, self.slot, own, self.entities, {t: 1.0 for t in own}, self.unit)
+        return self if len(own) == len(self.terms) else self.only(own)
+
+    def only(self, terms: list[str]) -> QuestionInfo:
+        """The same question weighed on these terms alone, each in full."""
+        return QuestionInfo(self.text, self.slot, terms, self.entities, {t: 1.0 for t in terms}, self.unit)
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)
@@ -399,6 +401,7 @@ PERSON_ROLES = (
     "founder|owner|granddaughter|grandson|daughter|son|wife|husband|widow|mother|father"
 )
 PERSON_ROLE_RE = re.compile(rf"\b({PERSON_ROLES})\b", re.I)
+ROLE_WORDS = f"(?:{PERSON_ROLES})s?"
 ORG_WORDS = frozenset(
     "council mission nations journal street group guard guards corps ministry embassy union security defense defence "
     "republic revolutionary islamic contact states kingdom house office department agency committee foundation "
@@ -667,3 +670,12 @@ def has_slot(
         named = question_words is not None and names_kind(" ".join(question_words))
         return bool(names) or (not named and bool(ROLE_RE.search(sentence)))
     return True
+
+
+def introduces(surname: str, text: str) -> bool:
+    """Whether the sentence says who someone is: a title before the name ("spokesperson Sean Savett") or a role
+    after it ("Harriet Cole, a Riverton schoolteacher")."""
+    name = re.escape(surname)
+    before = re.search(rf"\b{ROLE_WORDS}\s+(?:[A-Z][\w'’-]*\s+){{0,2}}{name}\b", text, re.I)
+    after = re.search(rf"\b{name},\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){{0,3}}{ROLE_WORDS}\b", text, re.I)
+    return bool(before or after)

@@ -258,11 +258,12 @@ def test_the_sentences_of_a_quotation_are_said_by_whoever_opened_it() -> None:
 
 
 def test_who_someone_is_names_and_choices(seed_bot) -> None:  # noqa: ANN001
-    from rag.extractive import _alternatives, _introduces, name_kind
+    from rag.extractive import _alternatives, name_kind
+    from rag.question import introduces
 
-    assert _introduces("Savett", "National Security Council spokesperson Sean Savett informed CNN.")
-    assert _introduces("Cole", "Harriet Cole, a retired Riverton schoolteacher, ran it.")
-    assert not _introduces("Savett", 'Savett stated, "We have been warning of it."')
+    assert introduces("Savett", "National Security Council spokesperson Sean Savett informed CNN.")
+    assert introduces("Cole", "Harriet Cole, a retired Riverton schoolteacher, ran it.")
+    assert not introduces("Savett", 'Savett stated, "We have been warning of it."')
     assert "spokesperson Sean Savett" in seed_bot.ask("who's Savett?").citations[0].quote
     assert name_kind("What's the name of the missile system Shoigu went to see?") == "system"
     assert "Ababil" in seed_bot.ask("What's the name of the missile system Shoigu went to see?").text
