@@ -60,6 +60,7 @@ OFF_TOPIC_DENSE = 0.30
 OFF_TOPIC_COVERAGE = 0.34
 OFF_TOPIC_FLOOR = 0.12  # a question this far from every sentence is off-topic unless it says half its words as asked
 QUANTIFIERS = frozenset({"every", "each", "any", "all", "some", "most", "many", "much", "more", "less", "few"})
+ORDINALS = frozenset({"first", "last", "next", "latest", "recent", "previous", "former"})  # "the last world cup"
 WEAK_DENSE = 0.35
 WEAK_COVERAGE = 0.3
 ENTITY_MATCH = 0.7  # a name this close to one of the article's may stand for it (Tehran ~ Iran)
@@ -757,11 +758,15 @@ class ExtractiveAnswerer:
         return {id(c): any(w in close for w in names[id(c)]) or _names_a(kind, c.text) for c in cands}
 
     def _not_said_otherwise(
-        self, q: QuestionInfo, terms: list[str], cand: Candidate, threshold: float = SOFT_SAID
+        self, q: QuestionInfo, terms: list[str], cand: Candidate, threshold: float = SOFT_SAID, strict: bool = False
     ) -> list[str]:
-        """The terms that no word of the sentence says in other words either."""
+        """The terms that no word of the sentence says in other words either (``strict``: nor a word leading a
+        name: "Wall Street Journal" speaks of no city)."""
         qwords = {stem(w): w for w in words(q.text)}
-        cwords = list(dict.fromkeys(w for w in words(cand.text) if w not in STOPWORDS and len(w) > 2))
+        modifiers = {w.lower() for e in entities_in(cand.text) for w in e.split()[:-1]} if strict else set()
+        cwords = list(
+            dict.fromkeys(w for w in words(cand.text) if w not in STOPWORDS and len(w) > 2 and w not in modifiers)
+        )
         names = {t for e in q.entities for t in tokens(e)}
         qnames = {stem(w): w for e in q.entities for w in words(e)}
         cand_names = {t for e in entities_in(cand.text) for t in tokens(e)}
@@ -816,8 +821,13 @@ class ExtractiveAnswerer:
             # "When was Harriet Cole born?": a date beside her name is not her birth; the event must be said.
             names = {t for e in q.entities for t in tokens(e)}
             rel = related_terms(q.text)
-            event = [t for t in known + unknown if t not in names]
-            unsaid = [t for t in off + off_unknown if t in event and not _said_related(rel.get(t), near)]
+            # A title is who did it, not what happened: "When was Zelensky first elected president?"
+            roles = {stem(w) for w in words(q.text) if PERSON_ROLE_RE.fullmatch(w)}
+            event = [t for t in known + unknown if t not in names | roles]
+            # The event said by a word leading a name is not said: "President Zelensky" was not "elected" there.
+            strict = self._not_said_otherwise(q, [t for t in known if not _has_term(t, near)], best, strict=True)
+            strict += self._not_said_otherwise(q, unknown, best, SOFT_LOW, strict=True) if unknown else []
+            unsaid = [t for t in strict if t in event and not _said_related(rel.get(t), near)]
             if event and len(unsaid) == len(event):
                 return unsaid
         return []
@@ -828,12 +838,25 @@ class ExtractiveAnswerer:
         names = {t for e in q.entities for t in tokens(e)}
         qwords = {stem(w): w for w in words(q.text)}
         subject = [t for t in q.focus_terms() if t not in names and t in qwords and t not in q.framing_terms()]
-        if not subject or len(subject) == len(q.focus_terms()) or any(_has_term(t, best.terms) for t in subject):
+        if not subject or len(subject) == len(q.focus_terms()):
             return []
         rel = related_terms(q.text)
-        if any(_said_related(rel.get(t), best.terms) for t in subject):
-            return []
-        if len(self._not_said_otherwise(q, subject, best)) < len(subject):
+        unsaid = [t for t in subject if not _has_term(t, best.terms) and not _said_related(rel.get(t), best.terms)]
+        unsaid = self._not_said_otherwise(q, unsaid, best, strict=True)
+        # "the capital city of Russia": a sentence about "Ukrainian cities" says the noun, not the one asked for.
+        ws = words(q.text)
+        known = {lemma for _, _, lemma in collocations(ws, STOPWORDS)}  # "war machine" is said as a whole or not
+        heads = {
+            stem(b)
+            for a, b in zip(ws, ws[1:], strict=False)
+            if f"{a}_{b}" not in known
+            and stem(a) in unsaid
+            and stem(b) in subject
+            and _has_term(stem(b), best.terms)
+            and is_noun(a, strict=True)
+            and is_noun(b, strict=True)
+        }
+        if len(set(unsaid) | heads) < len(subject):
             return []
         return [qwords[t] for t in subject]
 
@@ -1127,7 +1150,7 @@ class ExtractiveAnswerer:
         # Words only said in other words ("Berlin": Germany, "weather": winter) do not make a question this far from
         # every sentence about the article.
         # Nor do light verbs and quantifiers ("Should I get a flu shot every year?": "for every four patients").
-        focus = [t for t in own_q.focus_terms() if t not in QUANTIFIERS]
+        focus = [t for t in own_q.focus_terms() if t not in QUANTIFIERS | ORDINALS]
         topic_q = own_q.only(focus) if focus else own_q
         said_as_asked = max((self._coverage(topic_q, c.terms, related=False) for c in cands), default=0.0)
         if not bare and (

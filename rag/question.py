@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
-from rag.thesaurus import is_common_word, kinds, verb_bases
+from rag.thesaurus import is_a, is_common_word, kinds, verb_bases
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -668,8 +668,28 @@ def has_slot(
         ]
         # "Which company supplies the trams?" asks for a company's name: "the company denied…" names none.
         named = question_words is not None and names_kind(" ".join(question_words))
+        kind = asked_kind(" ".join(question_words)) or "" if named else ""
+        if kind and {"location", "region"} & kinds(kind, 6):
+            # "Which Ukrainian cities were hit?": "Russia" is a place WordNet knows, and it is no city; a person or
+            # a body ("Ukraine Defense Contact Group") is no place at all.
+            people = person_names(sentence)
+            names = [
+                e
+                for e in names
+                if (not kinds(e.replace(" ", "_")) or is_a(e.replace(" ", "_"), kind))
+                and not any(p in e for p in people)
+                and not _body(e.split()[-1])
+            ]
         return bool(names) or (not named and bool(ROLE_RE.search(sentence)))
     return True
+
+
+def _body(word: str) -> bool:
+    """Whether a name ending in this word names a group or a publication ("Contact Group", "Journal"), not a place."""
+    found = kinds(word.lower(), 6)
+    return word.lower() == "group" or (
+        bool(found & {"organization", "social group", "publication"}) and not found & {"location", "region"}
+    )
 
 
 def introduces(surname: str, text: str) -> bool:

@@ -400,3 +400,20 @@ def test_how_far_back_a_sum_asked_by_its_noun_and_a_fall_in_percent(seed_bot, ar
     airline = article_bot("seventh_article.txt")
     assert "7.3 percent" in airline.ask("By how much did shares in Northwind's parent company fall?").text
     assert airline.ask("What was Northwind's annual revenue last year?").abstained  # a fall in shares is no sum
+
+
+def test_general_knowledge_about_the_article_s_people_and_places_is_off_topic(seed_bot) -> None:  # noqa: ANN001
+    """An ordinal ("the last …"), a title ("elected president") or a name's leading word ("Wall Street": a city?)
+    does not put a general-knowledge question in the article; nor does a noun said about something else."""
+    for question in (
+        "Who won the last Olympic marathon?",
+        "When was Zelensky first elected president?",
+        "What is the capital city of Iran?",
+        "What is the capital city of Russia?",  # the article speaks of Ukrainian cities, not of a capital
+        "Which Ukrainian cities did Russia attack?",  # it names no city: Russia is a country
+    ):
+        ans = seed_bot.ask(question)
+        assert ans.abstained and not ans.citations, question
+    assert "North Korea" in seed_bot.ask("Which country besides Iran has supplied missiles to Russia?").text
+    assert "Germany" in seed_bot.ask("In which country did Zelensky meet his allies?").text
+    assert "Savett" in seed_bot.ask("Who is the National Security Council spokesperson?").text
