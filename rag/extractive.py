@@ -82,6 +82,8 @@ WHAT_TIME = re.compile(r"\b(?:what|which)\s+time\b|\bat what hour\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|o'clock)\b", re.I)
 WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
+AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
@@ -105,7 +107,7 @@ SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
 EVENT_SLOTS = frozenset({"time", "place"})  # a when/where question needs its event in the answer
 STANCE = re.compile(
     r"(?:admit|deny|denie|confirm|acknowledge|reject|refuse|dismisse?|accept|agree|disagree|concede|insist|"
-    r"approve|disapprove|oppose|support|endorse|back)(?:s|d|ed|ing)?"
+    r"approve|disapprove|oppose|support|endorse|back)(?:s|d|ed|ing|ted|ting)?"  # "admitted", "admitting"
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
@@ -252,7 +254,8 @@ def takes_stance(q: QuestionInfo, text: str) -> bool:
     """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
     rel = related_terms(q.text)
     stances = [stem(w) for w in words(q.text) if STANCE.fullmatch(w)]
-    said = {stem(w) for w in words(text) if STANCE.fullmatch(w)}
+    # "Iran's support for Russia" takes no stance: a bare "support" or "back" is most often a noun.
+    said = {stem(w) for w in words(text) if STANCE.fullmatch(w) and w not in ("support", "back")}
     return any(t in said or _said_related(rel.get(t), said) for t in stances)
 
 
@@ -801,7 +804,10 @@ class ExtractiveAnswerer:
         # Nor are the common words describing it ("which news organization…": CNN is one, the sentence need not say
         # so); names among them are ("which German city": a city in Germany).
         lower = set(re.findall(r"\b[a-z][\w-]*", q.text))
-        describing = q.slot in ("agent", "place") and names_kind(q.text)
+        role = asked_kind(q.text) or ""
+        describing = (q.slot in ("agent", "place") and names_kind(q.text)) or (
+            q.slot == "person" and bool(PERSON_ROLE_RE.fullmatch(role))  # "which senior official": a minister
+        )
         kind = {stem(w) for w in asked_phrase(q.text) if w in lower} if describing else set()
         framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
         focus = [t for t in q.focus_terms() if t not in kind and (t not in framing or _has_term(t, near))]
@@ -917,6 +923,8 @@ class ExtractiveAnswerer:
             return False
         if q.slot == "speech":
             return _speaker_says(q.text, text, terms)
+        if HOW_OLD.search(q.text):
+            return bool(AGE.search(text))  # "How old is she?": "Denise Albright, 41," - not "on Thursday"
         if q.slot == "time" and WHAT_TIME.search(q.text) and not CLOCK.search(text):
             return False  # "What time were firefighters called?" asks for a time of day, not a date
         if q.slot == "time" and WHAT_YEAR.search(q.text) and not YEAR.search(text) and not UNKNOWN_RE.search(text):
@@ -1146,7 +1154,8 @@ class ExtractiveAnswerer:
         top_cov = max((own_coverage(c) for c in cands), default=0.0)
         topic = _topic(q)
         # A bare follow-up ("And now?", "Until what year?") is about the conversation, not off-topic.
-        bare = bool(q.previous) and q.bare
+        # Nor is one whose own words only ask ("What's his role?": Savett, borrowed, and "role", a word for a title).
+        bare = bool(q.previous) and (q.bare or not own)
         # Words only said in other words ("Berlin": Germany, "weather": winter) do not make a question this far from
         # every sentence about the article.
         # Nor do light verbs and quantifiers ("Should I get a flu shot every year?": "for every four patients").
@@ -1187,6 +1196,12 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
             )
+        if q.slot == "yesno" and any(STANCE.fullmatch(w) for w in words(q.text)):
+            # "Has Iran admitted to sending them?": the sentence where it denies it, not one saying it might.
+            stance = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and takes_stance(q, c.text)]
+            if stance:
+                best = stance[0]
+                ranked = [best] + [c for c in ranked if c is not best]
         if q.slot in SLOT_PHRASE and q.slot != "reason":
             # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN

@@ -417,3 +417,25 @@ def test_general_knowledge_about_the_article_s_people_and_places_is_off_topic(se
     assert "North Korea" in seed_bot.ask("Which country besides Iran has supplied missiles to Russia?").text
     assert "Germany" in seed_bot.ask("In which country did Zelensky meet his allies?").text
     assert "Savett" in seed_bot.ask("Who is the National Security Council spokesperson?").text
+
+
+def test_a_denial_answers_whether_it_was_admitted_and_an_age_is_a_figure_of_years(
+    seed_bot,  # noqa: ANN001
+    article_bot,  # noqa: ANN001
+) -> None:
+    ans = seed_bot.ask("Has Iran admitted to sending the missiles?")
+    assert "denied the transfer" in ans.text  # not the G7's warning of what would follow if it sent them
+    history = [
+        {"role": "user", "content": "Who said that any transfer would be a dramatic escalation?"},
+        {"role": "assistant", "content": "National Security Council spokesperson Sean Savett informed CNN … [1]"},
+    ]
+    ans = seed_bot.ask("What's his role?", history=history)  # no words of its own but a word for a title
+    assert not ans.abstained and "spokesperson" in ans.text
+    assert "Maureen Silk, 71" in article_bot("fifth_article.txt").ask("How old is Maureen Silk?").text
+    strike = article_bot("sixth_article.txt")
+    assert strike.ask("How old is Denise Marchetti?").abstained  # "a nurse for 22 years" gives no age
+
+
+def test_which_senior_official_is_answered_by_a_minister_named(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Which senior Russian official went to Iran to look at ballistic missiles?")
+    assert "Shoigu" in ans.text  # "senior official" describes whom the answer names, by his own title
