@@ -214,11 +214,56 @@ class Extracted:
     reason: str | None
 
 
+@functools.lru_cache(maxsize=4096)
+def _role_base(term: str) -> str | None:
+    """ "spokes" for "spokeswoman", "spokesman" and "spokesperson": one role, whoever holds it."""
+    m = re.fullmatch(r"([a-z]{4,}?)(?:wom[ae]n|m[ae]n|persons?|people)", term)
+    return m.group(1) if m else None
+
+
 def _has_term(term: str, terms: set[str]) -> bool:
-    """Exact stem, or the end of a compound word ("teacher" in "schoolteacher")."""
+    """Exact stem, the end of a compound word ("teacher" in "schoolteacher"), or the same role ("spokeswoman")."""
     if term in terms:
         return True
-    return len(term) >= 5 and any(len(t) > len(term) + 2 and t.endswith(term) for t in terms)
+    if len(term) >= 5 and any(len(t) > len(term) + 2 and t.endswith(term) for t in terms):
+        return True
+    base = _role_base(term)
+    return base is not None and any(_role_base(t) == base for t in terms)
+
+
+# Who leads something is said by a title: "Who heads the county's health office?": "Osei, director of …"
+LEAD_VERBS = frozenset({"lead", "head", "run", "chair", "direct", "manage", "oversee", "command", "helm"})
+LEADER_TITLES = tuple(
+    (stem(w),)
+    for w in (
+        "director",
+        "president",
+        "chief",
+        "head",
+        "chair",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "leader",
+        "commissioner",
+        "executive",
+        "manager",
+        "superintendent",
+        "secretary",
+        "minister",
+        "mayor",
+        "governor",
+        "commander",
+    )
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def leading(text: str) -> frozenset[str]:
+    """The verbs of leading in a who-question ("Who heads…"), stemmed: a title says them."""
+    if not re.match(r"^\W*who\b", text, re.I):
+        return frozenset()
+    return frozenset(stem(w) for w in words(text) if w in LEAD_VERBS or LEAD_VERBS & set(verb_bases(w)))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -226,6 +271,8 @@ def related_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """For each content word of a question: what it may be said as (its stem → related stems)."""
     ws = words(text)
     out = {stem(w): related_stems(w) for w in ws if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    for t in leading(text):
+        out[t] = tuple(dict.fromkeys(out.get(t, ()) + LEADER_TITLES))
     for t, options in phrase_terms(text).items():
         out[t] = tuple(dict.fromkeys(out.get(t, ()) + options))
     return out
@@ -815,11 +862,13 @@ class ExtractiveAnswerer:
         unknown = [t for t in focus if self.idf(t) >= self._max_idf]
         mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0
         total = sum(self.idf(t) for t in known) + mean_idf * len(unknown)
-        off = [t for t in known if not _has_term(t, near)]
+        leads = leading(q.text)
+        off = [t for t in known if not _has_term(t, near) and not (t in leads and _said_related(LEADER_TITLES, near))]
         if off:
             off = self._not_said_otherwise(q, off, best)
         # Words the article never uses count against the sentence only if it says nothing like them.
         off_unknown = self._not_said_otherwise(q, unknown, best, SOFT_LOW) if unknown else []
+        off_unknown = [t for t in off_unknown if not (t in leads and _said_related(LEADER_TITLES, near))]
         mass = sum(self.idf(t) for t in off) + mean_idf * len(off_unknown)
         if total and mass / total > limit:
             return off + off_unknown

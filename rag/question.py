@@ -351,6 +351,13 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         and not re.search(r"\b(?:money|cash|funds?|dollars?|euros?|pounds?)\b", much.group(0), re.I)
     ):
         slot = "other"  # "How much advance warning did the union give?" asks for no sum of money
+    if (
+        slot == "money"
+        and re.search(r"\bhow much\s+(?:got|gets|was|were|is|are|has|have|had)\b", question, re.I)
+        and not MONEY_NOUN.search(question)
+        and not re.search(r"\b(?:pay|paid|spend|spent|worth|costs?|price|money|cash|funds?|charged?)\b", question, re.I)
+    ):
+        slot = "quantity"  # "How much got handed out in the first week?" asks for an amount, in any unit
     if re.search(r"\bnames?\s+of\b", question, re.I) and slot in ("other", "place", "time"):
         slot = "agent"  # "the name of the conference where…" asks for a name, not a place
     if slot in ("other", "agent", "place") and asks_person(question):

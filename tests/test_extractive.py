@@ -439,3 +439,16 @@ def test_a_denial_answers_whether_it_was_admitted_and_an_age_is_a_figure_of_year
 def test_which_senior_official_is_answered_by_a_minister_named(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Which senior Russian official went to Iran to look at ballistic missiles?")
     assert "Shoigu" in ans.text  # "senior official" describes whom the answer names, by his own title
+
+
+def test_who_leads_is_said_by_a_title_a_role_by_any_holder_and_how_much_of_anything(article_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _has_term
+
+    assert _has_term("spokesperson", {"spokeswoman"}) and _has_term("chairman", {"chairperson"})
+    assert not _has_term("german", {"gerperson"})
+    assert analyse("How much was handed out?").slot == "quantity"  # an amount, not necessarily money
+    assert analyse("How much did the utility pay?").slot == "money"
+    water = article_bot("eighth_article.txt")
+    assert "Osei" in water.ask("Who runs the county health department?").text  # "director of …"
+    assert "Whitlock" in water.ask("Who is the DEP's spokesperson?").text  # "A DEP spokeswoman"
+    assert "52,000 gallons" in water.ask("How much was handed out?").text
