@@ -84,6 +84,8 @@ WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
+HOW_LONG_SINCE = re.compile(r"\bhow long\s+(?:has|have|had)\b[^?]*\bbeen\b", re.I)
+SINCE = re.compile(r"\bsince\s+(?:the\s+|its\s+|their\s+)?(?:\d|[A-Z]|outset|start|beginning|early|late|last)")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
@@ -698,6 +700,12 @@ def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if c.passage.source in named] if named else cands
 
 
+@functools.lru_cache(maxsize=4096)
+def _federal(name: str, depth: int = 2) -> bool:
+    """Whether WordNet files the name under the federal government ("White House", "U.S.", "FBI")."""
+    return any("federal" in k for k in kinds(name.lower().replace(" ", "_"), depth))
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
 
@@ -928,6 +936,7 @@ class ExtractiveAnswerer:
         far: list[str] = []
         close: list[str] = []
         seats: list[str] = []
+        federal = any(_federal(n, 6) for n in names)  # "National Security Council": a federal agency
         for ent in q.entities:
             if _demonym(ent):  # "American official": an adjective, not a name the article must hold
                 continue
@@ -941,6 +950,11 @@ class ExtractiveAnswerer:
             if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
                 continue
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
+                continue
+            if federal and (
+                _federal(ent) or _said_related(same_place(ent), {"unit", "stat"}) and _federal("United States")
+            ):
+                close.append(ent)  # "Washington", "the White House": the government whose agency the article names
                 continue
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
                 if not _said_related(same_place(ent), name_terms):  # "Tehran": Iran is named
@@ -959,6 +973,8 @@ class ExtractiveAnswerer:
         return far, close
 
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
+        if q.unit == "duration" and HOW_LONG_SINCE.search(q.text) and SINCE.search(text):
+            return True  # "How long has Washington been warning?": "since the outset of the invasion"
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):

@@ -452,3 +452,12 @@ def test_who_leads_is_said_by_a_title_a_role_by_any_holder_and_how_much_of_anyth
     assert "Osei" in water.ask("Who runs the county health department?").text  # "director of …"
     assert "Whitlock" in water.ask("Who is the DEP's spokesperson?").text  # "A DEP spokeswoman"
     assert "52,000 gallons" in water.ask("How much was handed out?").text
+
+
+def test_the_us_is_close_to_its_federal_agency_and_how_long_since(seed_bot) -> None:  # noqa: ANN001
+    """The article names the National Security Council, a federal agency in WordNet, never the US itself."""
+    ans = seed_bot.ask("What is the US saying it's prepared to do if this is confirmed?")
+    assert "serious consequences" in ans.text
+    assert seed_bot.ask("Who is the US president?").abstained
+    ans = seed_bot.ask("How long has the US been warning about the partnership between Russia and Iran?")
+    assert "since the outset" in ans.text  # a time since which, not a measured length
