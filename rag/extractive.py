@@ -111,6 +111,10 @@ STANCE = re.compile(
     r"(?:admit|deny|denie|confirm|acknowledge|reject|refuse|dismisse?|accept|agree|disagree|concede|insist|"
     r"approve|disapprove|oppose|support|endorse|back)(?:s|d|ed|ing|ted|ting)?"  # "admitted", "admitting"
 )
+ASIDE_FACTOR = 0.8  # a sentence saying what the question sets aside ("apart from missiles")
+ASIDE_WORDS = frozenset(
+    stem(w) for w in ("apart", "aside", "besides", "other", "except", "excluding", "counting", "before", "prior")
+)
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
 RISE_ASKED = re.compile(  # a change asked for may be given as a percentage
@@ -1114,6 +1118,10 @@ class ExtractiveAnswerer:
             for c in cands:
                 if any(_word_is_a(w, kind) for w in words(c.text) if w not in asked and w not in STOPWORDS):
                     kind_match[id(c)] = True
+        # "Apart from missiles, what else…", "what weapons … before the ballistic missiles?": a sentence about the
+        # thing set aside is not the answer.
+        aside_heads = [stem(w) for w in words(q.text) if w in aside and not w[:1].isupper()]
+        aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
@@ -1164,6 +1172,8 @@ class ExtractiveAnswerer:
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
             if kind_match.get(id(c)):
                 c.score += KIND_BONUS
+            if aside_head and _has_term(aside_head, c.terms):
+                c.score *= ASIDE_FACTOR
             if counted and _counts(counted, c.text):
                 c.score += COUNT_BONUS
             if q.slot == "yesno" and takes_stance(q, c.text):

@@ -302,9 +302,21 @@ EXCLUDED = re.compile(
 )
 
 
+# "What had Iran provided before the ballistic missiles?": not the missiles (a thing, not a time, set aside).
+BEFORE_THING = re.compile(r"\b(?:before|prior to)\s+(?:the|these|those)\s+([^,?;]{1,40}?)\s*(?:,|\?|;|$)", re.I)
+
+
 def excluded_words(question: str) -> set[str]:
     """Words the question sets aside ("Apart from Tehran, which …"): the answer is something else."""
-    return {w for m in EXCLUDED.finditer(question) for w in words(m.group(0))}
+    found = list(EXCLUDED.finditer(question))
+    if not re.match(r"^\W*(?:when|how long|until when|since when)\b", question, re.I):
+        kind = asked_kind(question)  # only something of the kind asked for: "what weapons … before the missiles"
+        found += [
+            m
+            for m in BEFORE_THING.finditer(question)
+            if kind and not TIME_RE.search(m.group(1)) and is_a(words(m.group(1))[-1], kind)
+        ]
+    return {w for m in found for w in words(m.group(0))}
 
 
 # Phrases whose wh-word asks for nothing: "when it comes to arming them" is "about arming them".

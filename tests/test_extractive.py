@@ -461,3 +461,15 @@ def test_the_us_is_close_to_its_federal_agency_and_how_long_since(seed_bot) -> N
     assert seed_bot.ask("Who is the US president?").abstained
     ans = seed_bot.ask("How long has the US been warning about the partnership between Russia and Iran?")
     assert "since the outset" in ans.text  # a time since which, not a measured length
+
+
+def test_a_thing_set_aside_is_not_the_answer(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import excluded_words
+
+    assert "missiles" in excluded_words("What weapons had Iran provided before the ballistic missiles?")
+    assert not excluded_words("What happened before the strike?")  # an event before which, not a thing set aside
+    for question in (
+        "What weapons had Iran provided to Russia before the ballistic missiles?",
+        "Apart from missiles, what else has Iran given Russia?",
+    ):
+        assert "drones" in seed_bot.ask(question).text, question
