@@ -107,9 +107,9 @@ SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-sc
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
 EVENT_SLOTS = frozenset({"time", "place"})  # a when/where question needs its event in the answer
-STANCE = re.compile(
-    r"(?:admit|deny|denie|confirm|acknowledge|reject|refuse|dismisse?|accept|agree|disagree|concede|insist|"
-    r"approve|disapprove|oppose|support|endorse|back)(?:s|d|ed|ing|ted|ting)?"  # "admitted", "admitting"
+STANCE = frozenset(
+    "admit deny confirm acknowledge reject refuse dismiss accept agree disagree concede insist approve disapprove "
+    "oppose support endorse back".split()
 )
 ASIDE_FACTOR = 0.8  # a sentence saying what the question sets aside ("apart from missiles")
 ASIDE_WORDS = frozenset(
@@ -303,12 +303,17 @@ def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str]) 
     return any(all(p in terms for p in parts) for parts in options or ())
 
 
+def _stance(word: str) -> bool:
+    """A verb of taking a stance, in any form ("admitted", "denies")."""
+    return word in STANCE or bool(STANCE.intersection(verb_bases(word)))
+
+
 def takes_stance(q: QuestionInfo, text: str) -> bool:
     """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
     rel = related_terms(q.text)
-    stances = [stem(w) for w in words(q.text) if STANCE.fullmatch(w)]
+    stances = [stem(w) for w in words(q.text) if _stance(w)]
     # "Iran's support for Russia" takes no stance: a bare "support" or "back" is most often a noun.
-    said = {stem(w) for w in words(text) if STANCE.fullmatch(w) and w not in ("support", "back")}
+    said = {stem(w) for w in words(text) if _stance(w) and w not in ("support", "back")}
     return any(t in said or _said_related(rel.get(t), said) for t in stances)
 
 
@@ -704,6 +709,10 @@ def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if c.passage.source in named] if named else cands
 
 
+# WordNet's federal agencies and departments are those of the United States.
+UNITED_STATES = frozenset(tokens("United States"))
+
+
 @functools.lru_cache(maxsize=4096)
 def _federal(name: str, depth: int = 2) -> bool:
     """Whether WordNet files the name under the federal government ("White House", "U.S.", "FBI")."""
@@ -874,13 +883,13 @@ class ExtractiveAnswerer:
         unknown = [t for t in focus if self.idf(t) >= self._max_idf]
         mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0
         total = sum(self.idf(t) for t in known) + mean_idf * len(unknown)
-        leads = leading(q.text)
-        off = [t for t in known if not _has_term(t, near) and not (t in leads and _said_related(LEADER_TITLES, near))]
+        titled = leading(q.text) if _said_related(LEADER_TITLES, near) else frozenset()  # "heads": "director of"
+        off = [t for t in known if not _has_term(t, near) and t not in titled]
         if off:
             off = self._not_said_otherwise(q, off, best)
         # Words the article never uses count against the sentence only if it says nothing like them.
         off_unknown = self._not_said_otherwise(q, unknown, best, SOFT_LOW) if unknown else []
-        off_unknown = [t for t in off_unknown if not (t in leads and _said_related(LEADER_TITLES, near))]
+        off_unknown = [t for t in off_unknown if t not in titled]
         mass = sum(self.idf(t) for t in off) + mean_idf * len(off_unknown)
         if total and mass / total > limit:
             return off + off_unknown
@@ -955,9 +964,7 @@ class ExtractiveAnswerer:
                 continue
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
-            if federal and (
-                _federal(ent) or _said_related(same_place(ent), {"unit", "stat"}) and _federal("United States")
-            ):
+            if federal and (_federal(ent) or _said_related(same_place(ent), UNITED_STATES)):
                 close.append(ent)  # "Washington", "the White House": the government whose agency the article names
                 continue
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
@@ -1271,7 +1278,7 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
             )
-        if q.slot == "yesno" and any(STANCE.fullmatch(w) for w in words(q.text)):
+        if q.slot == "yesno" and any(_stance(w) for w in words(q.text)):
             # "Has Iran admitted to sending them?": the sentence where it denies it, not one saying it might.
             stance = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and takes_stance(q, c.text)]
             if stance:
