@@ -551,9 +551,14 @@ def _owner(text: str, role: str) -> list[str]:
     owners = []
     for m in re.finditer(rf"\b([A-Z][\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
         if m.group(1)[:1].isupper() and m.group(1).lower() not in STOPWORDS:
-            owners.append(m.group(1).lower()[:5])
-    for m in re.finditer(rf"\b{role}(?:\s+[a-z]+)?\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?([A-Z][\w]+)", text):
-        owners.append(m.group(1).lower()[:5])
+            # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
+            before = re.search(r"(?:\b[A-Z][\w]+\s+)*$", text[: m.start(1)])
+            named = [*(before.group(0).split() if before else []), m.group(1)]
+            owners.extend(w.lower()[:5] for w in named if w.lower() not in STOPWORDS)
+    for m in re.finditer(
+        rf"\b{role}(?:\s+[a-z]+)?\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?((?:[A-Z][\w]+\s+)*[A-Z][\w]+)", text
+    ):
+        owners.extend(w.lower()[:5] for w in m.group(1).split())
     return owners
 
 
@@ -983,6 +988,42 @@ class ExtractiveAnswerer:
         (close if named else far).extend(seats)
         return far, close
 
+    def _counts_like(self, q: QuestionInfo, text: str) -> bool:
+        """A figure in the sentence counts the thing asked for, or something like it: "nine turboprops" is no
+        count of the blades asked about; "two night-shift workers" counts employees."""
+        m = HOW_MANY.search(q.text)
+        if not m or q.slot != "quantity" or stem(m.group(1).lower()) in GENERIC_COUNTS:
+            return True
+        asked = m.group(1).lower()
+        if not is_noun(asked, strict=True):
+            return True  # "how many more", "how many of them": no noun to count
+        ws = re.findall(r"[\w.,%-]+", unhyphen_counts(text))
+        counted = [
+            x.lower().strip(".,")
+            for i, w in enumerate(ws)
+            if FIGURE.fullmatch(w.rstrip(".,"))
+            for x in ws[i + 1 : i + 5]
+            if x.lower().strip(".,") not in STOPWORDS and not FIGURE.fullmatch(x.rstrip(".,"))
+        ]
+        if not counted:
+            return True  # a figure without a noun ("it employs 1,100") is read as counting what was asked
+        focus = set(q.focus_terms())
+        if any(
+            FIGURE.fullmatch(w.rstrip(".,"))
+            and ws[i - 1].lower() == "of"
+            and stem(ws[i - 2].lower()) in focus
+            and is_a(ws[i - 2].lower(), "group")
+            for i, w in enumerate(ws)
+            if i >= 2
+        ):
+            return True  # "How many items does the collection hold?": "a collection of 42,000" (a group counted)
+        if any(stem(x) == stem(asked) or _said_related(related_stems(asked), {stem(x)}) for x in counted):
+            return True
+        if any(stem(x) in GENERIC_COUNTS for x in counted) and is_a(asked, "person"):
+            return True  # "1,100 people" counts the staff
+        vs = self.vectors([asked, *counted])
+        return float((vs[1:] @ vs[0]).max()) >= SOFT_SAID
+
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
         if q.unit == "duration" and HOW_LONG_SINCE.search(q.text) and SINCE.search(text):
             return True  # "How long has Washington been warning?": "since the outset of the invasion"
@@ -992,7 +1033,8 @@ class ExtractiveAnswerer:
             # "How many employees…": "Two night-shift workers" counts them in other words
             focus = q.focus_terms()
             rel = related_terms(q.text)
-            return quantity_near(text, focus + [p[0] for t in focus for p in rel.get(t, ()) if len(p) == 1])
+            near = quantity_near(text, focus + [p[0] for t in focus for p in rel.get(t, ()) if len(p) == 1])
+            return near and self._counts_like(q, text)
         if q.slot == "money" and RISE_ASKED.search(q.text) and PERCENT_RE.search(text):
             return True  # "What pay raise is the union demanding?": "raises totaling 18 percent"
         if q.slot == "person" and _other_owner(q.text, text):

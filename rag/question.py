@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
-from rag.thesaurus import is_a, is_common_word, kinds, verb_bases
+from rag.thesaurus import is_a, is_adverb, is_common_word, is_plural_noun, kinds, verb_bases
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -275,7 +275,13 @@ def entities_in(text: str) -> list[str]:
         elif (
             at_start
             and len(phrase.split()) == 1
-            and (phrase.lower() in STOPWORDS or phrase.lower() in LEAD_INS or NUMBER_WORD.fullmatch(phrase))
+            and (
+                phrase.lower() in STOPWORDS
+                or phrase.lower() in LEAD_INS
+                or NUMBER_WORD.fullmatch(phrase)
+                or (phrase.endswith("ly") and is_adverb(phrase))  # "Roughly how many…"
+                or (phrase.endswith("s") and is_plural_noun(phrase))  # "Cracks were only found…"
+            )
         ):
             continue  # "Two night-shift workers were treated…": no name
         for part in re.split(r"['’]s\s+|['’]s$", phrase):
@@ -427,7 +433,10 @@ ORG_WORDS = frozenset(
     "library city county board university company bank times post news network press court party army navy force "
     "forces summit summits era war college institute school hospital clinic centre center network inc ltd corp "
     "pharmaceuticals pharma labs laboratories group north south east west new united russian iranian ukrainian "
-    "american chinese british german french".split()
+    "american chinese british german french air airways airlines airline airport holdings association directorate "
+    "authority commission administration service services systems industries motors energy partners capital media "
+    "propulsion aerospace aviation airlines logistics group valley bay river lake park island islands district "
+    "province region station hall square road avenue bridge".split()
 )
 
 
@@ -524,11 +533,16 @@ def names_kind(question: str) -> bool:
     return kind is not None and any(k in kinds(kind, 6) for k in NAMED_KINDS)
 
 
+SPOKE_FOR = re.compile(r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking)\s+(?:for|on behalf of)\b", re.I)
+
+
 def asks_person(question: str) -> bool:
     """A who-question about a role ("Who is the spokesperson…", "name of the reporter", "which official…").
 
     "Which outlet did the official tell?" asks for an outlet: after which/what, the role must be what is asked for.
     """
+    if SPOKE_FOR.search(question):
+        return True  # "Who spoke for the regulator?" asks for its spokesperson
     if not PERSON_ROLE_RE.search(question):
         return False
     question = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", question)  # "a source who spoke": no who-question

@@ -126,11 +126,71 @@ IRREGULAR = {
 }
 
 
+# British spellings, matched as American ones: a reader writes "defence" and "travellers", an article "defense".
+BRITISH_ROOTS = {
+    **{r + "our": r + "or" for r in ("col", "lab", "neighb", "fav", "hon", "hum", "harb", "behavi", "rum", "vig")},
+    **{r + "our": r + "or" for r in ("flav", "sav", "endeav", "arm", "od", "parl", "val", "clam", "tum", "splend")},
+    **{r + "ence": r + "ense" for r in ("def", "off", "lic", "pret")},
+    **{r + "tre": r + "ter" for r in ("cen", "me", "kilome", "centime", "millime", "li", "thea", "spec", "lus")},
+    **{r + "bre": r + "ber" for r in ("fi", "cali", "sa", "som")},
+    **{r + "l": r for r in ("travel", "cancel", "model", "fuel", "label", "signal", "counsel", "channel", "total")},
+    **{r + "l": r for r in ("dial", "level", "quarrel", "tunnel", "shovel", "pedal", "rival", "marvel", "funnel")},
+    **{r + "yse": r + "yze" for r in ("anal", "paral", "catal")},
+    "programme": "program",
+    "catalogue": "catalog",
+    "dialogue": "dialog",
+    "tyre": "tire",
+    "aeroplane": "airplane",
+    "grey": "gray",
+    "mould": "mold",
+    "plough": "plow",
+    "draught": "draft",
+    "sceptic": "skeptic",
+    "aluminium": "aluminum",
+    "storey": "story",
+    "ageing": "aging",
+    "judgement": "judgment",
+    "enrolment": "enrollment",
+    "instalment": "installment",
+    "skilful": "skillful",
+    "cheque": "check",
+    "manoeuvre": "maneuver",
+    "paediatric": "pediatric",
+    "anaesthe": "anesthe",
+    "oestrogen": "estrogen",
+    "jewellery": "jewelry",
+    "whilst": "while",
+    "amongst": "among",
+}
+_BRITISH = re.compile(r"^(" + "|".join(sorted(map(re.escape, BRITISH_ROOTS), key=len, reverse=True)) + r")")
+# -ise, -isation, -ising: American -ize forms, for the verbs that take it (not "rise", "promise", "advise").
+_ISE = re.compile(r"^(\w{3,}?[b-df-hj-np-tv-z])is(e|es|ed|ing|ation|ations|er|ers)$")
+_ISE_NOT = re.compile(
+    r"(?:prom|adv|surpr|exerc|comprom|prem|prec|conc|enterpr|franch|merchand|superv|telev|rev|dev|desp|compr|"
+    r"expert|otherw|treat|parad|chem|circumc|inc|exc|dem|sunr|advert|improv|chast)is"
+)
+
+
+def american(word: str) -> str:
+    """The American spelling of a lower-case word written the British way ("defence" → "defense")."""
+    m = _BRITISH.match(word)
+    if m:
+        rest = word[m.end() :]
+        # A root matches as a whole word or with a suffix: "travelled", "colours"; not "offender" from "off".
+        if not rest or re.fullmatch(r"s|es|ed|ing|er|ers|ation|ations|ite|ites|able|ed|ment|ments", rest):
+            return BRITISH_ROOTS[m.group(1)] + rest
+    m = _ISE.match(word)
+    if m and not _ISE_NOT.match(word) and len(m.group(1)) >= 4:  # not "rise", "promise", "advise"
+        return f"{m.group(1)}iz{m.group(2)}"
+    return word
+
+
 @lru_cache(maxsize=50000)
 def stem(word: str) -> str:
-    """A light English stemmer: enough to match plurals and common verb forms."""
+    """A light English stemmer: enough to match plurals and common verb forms (and British spellings)."""
     if word in UNCHANGED:
         return word
+    word = american(word)
     w = IRREGULAR.get(word, word)
     if len(w) <= 3:
         return w

@@ -103,6 +103,7 @@ class Thesaurus:
         self.index = {p: _Sorted(folder / f"index.{p}") for p in POS}
         # The shipped files have CRLF line ends, so their byte offsets are off: synsets are found by key too.
         self.data = {p: _Sorted(folder / f"data.{p}") for p in POS}
+        self.adverbs = _Sorted(folder / "index.adv")
         self.exceptions: dict[str, dict[str, list[str]]] = {}
         for p in POS:
             table: dict[str, list[str]] = {}
@@ -300,6 +301,24 @@ def is_noun(word: str, strict: bool = False) -> bool:
     ``strict``."""
     t = thesaurus()
     return bool(t.base_forms(word.lower(), "noun")) if t else not strict
+
+
+@lru_cache(maxsize=20000)
+def is_adverb(word: str) -> bool:
+    """Whether WordNet knows ``word`` as an adverb ("roughly", "exactly"); never without the WordNet files."""
+    t = thesaurus()
+    return bool(t and t.adverbs.find(word.lower()))
+
+
+@lru_cache(maxsize=20000)
+def is_plural_noun(word: str) -> bool:
+    """Whether ``word`` is the plural of an ordinary noun and no word of its own ("Cracks"; not "Wales")."""
+    t = thesaurus()
+    if not t:
+        return False
+    w = word.lower()
+    bases = t.base_forms(w, "noun")
+    return w not in bases and any(is_common_word(b) for b in bases)
 
 
 @lru_cache(maxsize=20000)

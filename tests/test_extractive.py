@@ -473,3 +473,13 @@ def test_a_thing_set_aside_is_not_the_answer(seed_bot) -> None:  # noqa: ANN001
         "Apart from missiles, what else has Iran given Russia?",
     ):
         assert "drones" in seed_bot.ask(question).text, question
+
+
+def test_a_role_owned_by_a_name_in_two_words_and_a_count_of_something_else(article_bot) -> None:  # noqa: ANN001
+    airline = article_bot("ninth_article.txt")
+    assert "Daniel Ferrante" in airline.ask("Who is the chief executive of Corran Air?").text  # "Corran Air's chief"
+    # "nine turboprops" and "two engines" count no blades; "A spokesperson for Aldane" names nobody.
+    assert airline.ask("Exactly how many turbine blades were found to be cracked?").abstained
+    assert airline.ask("What is the name of the Aldane Propulsion spokesperson who commented?").abstained
+    library = article_bot("second_article.txt")
+    assert "42,000" in library.ask("How many items does the branch's opening collection contain?").text

@@ -118,3 +118,10 @@ def test_pronouns_like_anyone_and_the_light_verb_hold_are_not_topics() -> None:
     assert "hold" in {t for t in analyse("Where was the meeting held?").terms} - set(
         analyse("Where was the meeting held?").focus_terms()
     )
+
+
+def test_an_adverb_or_a_plural_opening_a_question_names_nothing() -> None:
+    assert analyse("Roughly how many travellers were affected?").entities == []
+    assert analyse("Cracks were only found on one plane, so why pull seven more?").entities == []
+    assert analyse("Wales sent how many players?").entities == ["Wales"]
+    assert analyse("Kelly said what?").entities == ["Kelly"]

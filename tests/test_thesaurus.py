@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rag.extractive import related_terms
 from rag.question import analyse, excluded_words
-from rag.thesaurus import is_a, related, thesaurus
+from rag.text import american, stem
+from rag.thesaurus import is_a, is_adverb, is_plural_noun, related, thesaurus
 
 
 def test_wordnet_files_are_installed_and_searchable() -> None:
@@ -82,3 +83,24 @@ def test_a_place_is_said_by_its_other_names_and_the_country_it_lies_in() -> None
     assert same_place("Iranian") == ()  # an adjective, not a place
     assert same_place("paper") == ()
     assert all(len(p) > 1 for parts in same_place("Washington") for p in parts)  # no "u" from "U.S."
+
+
+def test_british_spellings_are_stemmed_as_american_ones() -> None:
+    for british, us in [
+        ("travellers", "travelers"),
+        ("defence", "defense"),
+        ("cancelled", "canceled"),
+        ("organisation", "organization"),
+        ("apologised", "apologized"),
+        ("colours", "colors"),
+        ("kilometres", "kilometers"),
+        ("analyse", "analyze"),
+    ]:
+        assert stem(british) == stem(us), british
+    for word in ["rise", "promise", "advised", "surprised", "exercise", "raised", "noise", "offender", "total"]:
+        assert american(word) == word, word
+
+
+def test_adverbs_and_plurals_of_ordinary_nouns() -> None:
+    assert is_adverb("Roughly") and is_adverb("exactly") and not is_adverb("Kelly")
+    assert is_plural_noun("Cracks") and not is_plural_noun("Wales") and not is_plural_noun("crack")
