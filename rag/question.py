@@ -320,7 +320,9 @@ def excluded_words(question: str) -> set[str]:
         found += [
             m
             for m in BEFORE_THING.finditer(question)
-            if kind and not TIME_RE.search(m.group(1)) and is_a(words(m.group(1))[-1], kind)
+            if not TIME_RE.search(m.group(1))
+            # of the kind asked for, or with no kind asked, a made thing ("before the missiles"; not "the summit")
+            and (is_a(words(m.group(1))[-1], kind) if kind else "artifact" in kinds(words(m.group(1))[-1], 6))
         ]
     return {w for m in found for w in words(m.group(0))}
 

@@ -468,8 +468,11 @@ def test_a_thing_set_aside_is_not_the_answer(seed_bot) -> None:  # noqa: ANN001
 
     assert "missiles" in excluded_words("What weapons had Iran provided before the ballistic missiles?")
     assert not excluded_words("What happened before the strike?")  # an event before which, not a thing set aside
+    assert "missiles" in excluded_words("What had Iran supplied to Russia before the missiles?")  # a made thing
+    assert not excluded_words("What did they say before the summit?")
     for question in (
         "What weapons had Iran provided to Russia before the ballistic missiles?",
+        "What had Iran supplied to Russia before the missiles?",
         "Apart from missiles, what else has Iran given Russia?",
     ):
         assert "drones" in seed_bot.ask(question).text, question
