@@ -922,7 +922,9 @@ class ExtractiveAnswerer:
         if not subject or len(subject) == len(q.focus_terms()):
             return []
         rel = related_terms(q.text)
-        unsaid = [t for t in subject if not _has_term(t, best.terms) and not _said_related(rel.get(t), best.terms)]
+        # A word in other words is said outside names: the "Group" of "Contact Group" is no "population".
+        plain = best.terms - {t for e in entities_in(best.text) for t in tokens(e)}
+        unsaid = [t for t in subject if not _has_term(t, best.terms) and not _said_related(rel.get(t), plain)]
         unsaid = self._not_said_otherwise(q, unsaid, best, strict=True)
         # "the capital city of Russia": a sentence about "Ukrainian cities" says the noun, not the one asked for.
         ws = words(q.text)

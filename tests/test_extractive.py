@@ -411,6 +411,7 @@ def test_general_knowledge_about_the_article_s_people_and_places_is_off_topic(se
         "What is the capital city of Iran?",
         "What is the capital city of Russia?",  # the article speaks of Ukrainian cities, not of a capital
         "Which Ukrainian cities did Russia attack?",  # it names no city: Russia is a country
+        "What is the population of Germany?",  # "Contact Group" is a name, not a word for a population
     ):
         ans = seed_bot.ask(question)
         assert ans.abstained and not ans.citations, question
