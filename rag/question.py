@@ -333,8 +333,12 @@ NOT_ASKING = re.compile(r"\bwhen it comes to\b", re.I)
 THE_TEXT = re.compile(r"^(?:the\s+)?(?:article|report|story|piece|text|author|writer)$", re.I)
 
 
+SPOKE_FOR = re.compile(r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking)\s+(?:for|on behalf of)\b", re.I)
+
+
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
+    question = SPOKE_FOR.sub("who is the spokesperson for", question)  # "Who spoke for the regulator?"
     slot = "other"
     asked = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", NOT_ASKING.sub("about", question))
     lead = LEADING_WH.match(asked)
@@ -533,9 +537,6 @@ def names_kind(question: str) -> bool:
     """A which-question whose noun is a kind of thing known by name ("Which Chinese companies…", "which port")."""
     kind = asked_kind(question) if re.search(r"\bwhich\b", question, re.I) else None
     return kind is not None and any(k in kinds(kind, 6) for k in NAMED_KINDS)
-
-
-SPOKE_FOR = re.compile(r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking)\s+(?:for|on behalf of)\b", re.I)
 
 
 def asks_person(question: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.extractive import _counts, candidates, is_prose, takes_stance
+from rag.extractive import _counts, _other_owner, candidates, is_prose, takes_stance
 from rag.question import analyse
 from rag.settings import Settings
 from rag.text import sentence_spans
@@ -487,3 +487,12 @@ def test_a_role_owned_by_a_name_in_two_words_and_a_count_of_something_else(artic
     assert airline.ask("What is the name of the Aldane Propulsion spokesperson who commented?").abstained
     library = article_bot("second_article.txt")
     assert "42,000" in library.ask("How many items does the branch's opening collection contain?").text
+
+
+def test_an_owner_named_by_its_seat_and_who_spoke_for_a_body(seed_bot, article_bot) -> None:  # noqa: ANN001
+    assert not _other_owner("Who was the Kremlin's defence minister?", "then-Russian Defense Minister Sergei Shoigu")
+    assert _other_owner("Who is Russia's president?", "Ukrainian President Volodymyr Zelensky")
+    ans = seed_bot.ask("Who was the Kremlin's defence minister when he travelled to Iran to look at the missiles?")
+    assert "Shoigu" in ans.text
+    airline = article_bot("ninth_article.txt")
+    assert "Markovic" in airline.ask("Who spoke for the aviation safety regulator?").text
