@@ -81,6 +81,7 @@ JUDGEMENT = re.compile(
 WHAT_TIME = re.compile(r"\b(?:what|which)\s+time\b|\bat what hour\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|o'clock)\b", re.I)
 WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
+WHAT_DATE = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
@@ -1338,6 +1339,12 @@ class ExtractiveAnswerer:
             # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
             fitting = [c for c in ranked if c.slot and c.score >= margin * best.score]
+            if q.slot == "time" and WHAT_DATE.search(q.text) and fitting and UNKNOWN_RE.search(fitting[0].text):
+                # "On what date did they arrive?": "It's unclear when exactly…" gives no date; it says there is none.
+                return self._abstain(
+                    "The article doesn't give the date: it says the time is unclear.",
+                    "the best sentence says the time asked for is not known",
+                )
             counted = _counted(q)
             kind = asked_kind(q.text) or ""
             # A figure that counts exactly what was asked ("7.1 fewer migraine days"), or a name of exactly the kind

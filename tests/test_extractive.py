@@ -231,6 +231,9 @@ def test_the_article_saying_it_is_unclear_when_answers_when(seed_bot) -> None:  
     ans = seed_bot.ask("When exactly did the missiles arrive in Russia?")
     assert not ans.abstained and "unclear when exactly the missiles were delivered" in ans.text
     assert seed_bot.ask("When did the Wall Street Journal publish its story?").abstained  # nothing says
+    # A date asked for is not given by it: the article says there is none to give.
+    ans = seed_bot.ask("On what date were the Iranian missiles delivered to Russia?")
+    assert ans.abstained and not ans.citations
 
 
 def test_a_judgement_asked_for_is_the_sentence_that_judges(seed_bot) -> None:  # noqa: ANN001
