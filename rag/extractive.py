@@ -80,6 +80,7 @@ JUDGEMENT = re.compile(
 )
 WHAT_TIME = re.compile(r"\b(?:what|which)\s+time\b|\bat what hour\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|o'clock)\b", re.I)
+CONCLUDES = re.compile(r"^[\"“]?(?:Therefore|Thus|Hence|Consequently|As a result|For that reason)\b")
 WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 WHAT_DATE = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
@@ -1387,9 +1388,16 @@ class ExtractiveAnswerer:
                 asked = q.text[how.start(1) :].strip().rstrip("?.!").strip()
                 return self._abstain(f"The article doesn't say how to {asked}.", f"no sentence says how to {verb}")
         chosen = [best]
+        if (q.slot == "reason" or JUDGEMENT_ASKED.search(q.text)) and CONCLUDES.match(best.text):
+            # "Why is arming them wrong?": "Therefore, Iran refrains…" concludes; the sentence before gives the ground.
+            ground = [c for c in cands if c.passage.source == best.passage.source and 0 <= best.start - c.end <= 2]
+            if ground and len(ground[0].text) + len(best.text) <= MAX_CHARS:
+                chosen.insert(0, ground[0])
         for c in ranked[1:]:
             if len(chosen) >= MAX_SENTENCES:
                 break
+            if c in chosen:
+                continue
             same_passage = c.passage_no == best.passage_no
             adjacent = any(abs(c.start - o.end) <= 2 or abs(o.start - c.end) <= 2 for o in chosen)
             # Nearly as good, and as much about the question's own words (not only those a follow-up borrowed).

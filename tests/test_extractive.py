@@ -499,3 +499,9 @@ def test_an_owner_named_by_its_seat_and_who_spoke_for_a_body(seed_bot, article_b
     assert "Shoigu" in ans.text
     airline = article_bot("ninth_article.txt")
     assert "Markovic" in airline.ask("Who spoke for the aviation safety regulator?").text
+
+
+def test_a_conclusion_asked_why_is_quoted_with_its_ground(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Why does Tehran say that arming the warring sides is wrong?")
+    assert "increased human casualties" in ans.text and "Therefore" in ans.text
+    assert ans.text.index("casualties") < ans.text.index("Therefore")  # in the article's order
