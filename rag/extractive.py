@@ -333,14 +333,21 @@ FIGURE = re.compile(  # a figure counting a noun: "412", "five", "hundreds" - no
 )
 
 
+def _figures(text: str) -> list[tuple[list[str], list[str]]]:
+    """For each figure of a sentence: up to two words before it and four after it, lower-cased ("a collection of
+    42,000 books, DVDs": ["collection", "of"], ["books", "dvds", "and", "audiobooks"])."""
+    ws = [w.lower().strip(".,") for w in re.findall(r"[\w.,%-]+", unhyphen_counts(text))]
+    return [(ws[max(0, i - 2) : i], ws[i + 1 : i + 5]) for i, w in enumerate(ws) if FIGURE.fullmatch(w)]
+
+
 def _counts(noun: str, text: str) -> bool:
     """A figure right before the counted noun: "7.1 fewer migraine days" for "how many days"."""
-    ws = re.findall(r"[\w.,%-]+", unhyphen_counts(text))
-    for i, w in enumerate(ws):
-        after = {stem(x.lower().strip(".,")) for x in ws[i + 1 : i + 5]}
-        if FIGURE.fullmatch(w.rstrip(".,")) and noun in after:
-            return True
-    return False
+    return any(noun in {stem(x) for x in after} for _, after in _figures(text))
+
+
+def _just_before(a: Candidate, b: Candidate) -> bool:
+    """Sentence ``a`` comes right before ``b`` in the same document."""
+    return a.passage.source == b.passage.source and 0 <= b.start - a.end <= 2
 
 
 CODE = re.compile(
@@ -878,7 +885,7 @@ class ExtractiveAnswerer:
         near = set(best.terms)
         if re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text):
             for c in cands:  # a sentence that refers back is read with the one before it
-                if c.passage.source == best.passage.source and 0 <= best.start - c.end <= 2:
+                if _just_before(c, best):
                     near |= c.terms
         # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing. The noun of
         # "which outlet…" is not said either when the sentence names one ("CNN"): the slot check has seen the name.
@@ -1007,24 +1014,14 @@ class ExtractiveAnswerer:
         asked = m.group(1).lower()
         if not is_noun(asked, strict=True):
             return True  # "how many more", "how many of them": no noun to count
-        ws = re.findall(r"[\w.,%-]+", unhyphen_counts(text))
-        counted = [
-            x.lower().strip(".,")
-            for i, w in enumerate(ws)
-            if FIGURE.fullmatch(w.rstrip(".,"))
-            for x in ws[i + 1 : i + 5]
-            if x.lower().strip(".,") not in STOPWORDS and not FIGURE.fullmatch(x.rstrip(".,"))
-        ]
+        figures = _figures(text)
+        counted = [x for _, after in figures for x in after if x not in STOPWORDS and not FIGURE.fullmatch(x)]
         if not counted:
             return True  # a figure without a noun ("it employs 1,100") is read as counting what was asked
         focus = set(q.focus_terms())
         if any(
-            FIGURE.fullmatch(w.rstrip(".,"))
-            and ws[i - 1].lower() == "of"
-            and stem(ws[i - 2].lower()) in focus
-            and is_a(ws[i - 2].lower(), "group")
-            for i, w in enumerate(ws)
-            if i >= 2
+            len(before) == 2 and before[1] == "of" and stem(before[0]) in focus and is_a(before[0], "group")
+            for before, _ in figures
         ):
             return True  # "How many items does the collection hold?": "a collection of 42,000" (a group counted)
         if any(stem(x) == stem(asked) or _said_related(related_stems(asked), {stem(x)}) for x in counted):
@@ -1251,7 +1248,7 @@ class ExtractiveAnswerer:
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
                 if c in before and not explains and q.slot not in SLOT_PHRASE:
                     c.score *= 0.5
-                elif any(b.passage.source == c.passage.source and 0 <= c.start - b.end <= 2 for b in before):
+                elif any(_just_before(b, c) for b in before):
                     c.score += NEXT_BONUS
 
     # -- answer -----------------------------------------------------------------------------------------------
@@ -1390,7 +1387,7 @@ class ExtractiveAnswerer:
         chosen = [best]
         if (q.slot == "reason" or JUDGEMENT_ASKED.search(q.text)) and CONCLUDES.match(best.text):
             # "Why is arming them wrong?": "Therefore, Iran refrains…" concludes; the sentence before gives the ground.
-            ground = [c for c in cands if c.passage.source == best.passage.source and 0 <= best.start - c.end <= 2]
+            ground = [c for c in cands if _just_before(c, best)]
             if ground and len(ground[0].text) + len(best.text) <= MAX_CHARS:
                 chosen.insert(0, ground[0])
         for c in ranked[1:]:

@@ -127,14 +127,17 @@ IRREGULAR = {
 
 
 # British spellings, matched as American ones: a reader writes "defence" and "travellers", an article "defense".
+_OUR = "col lab neighb fav hon hum harb behavi rum vig flav sav endeav arm od parl val clam tum splend".split()
+_DOUBLED_L = (
+    "travel cancel model fuel label signal counsel channel total dial level quarrel tunnel shovel pedal rival marvel "
+    "funnel"
+).split()
 BRITISH_ROOTS = {
-    **{r + "our": r + "or" for r in ("col", "lab", "neighb", "fav", "hon", "hum", "harb", "behavi", "rum", "vig")},
-    **{r + "our": r + "or" for r in ("flav", "sav", "endeav", "arm", "od", "parl", "val", "clam", "tum", "splend")},
+    **{r + "our": r + "or" for r in _OUR},
     **{r + "ence": r + "ense" for r in ("def", "off", "lic", "pret")},
     **{r + "tre": r + "ter" for r in ("cen", "me", "kilome", "centime", "millime", "li", "thea", "spec", "lus")},
     **{r + "bre": r + "ber" for r in ("fi", "cali", "sa", "som")},
-    **{r + "l": r for r in ("travel", "cancel", "model", "fuel", "label", "signal", "counsel", "channel", "total")},
-    **{r + "l": r for r in ("dial", "level", "quarrel", "tunnel", "shovel", "pedal", "rival", "marvel", "funnel")},
+    **{r + "l": r for r in _DOUBLED_L},  # "travelled", "cancelling"
     **{r + "yse": r + "yze" for r in ("anal", "paral", "catal")},
     "programme": "program",
     "catalogue": "catalog",
@@ -177,7 +180,7 @@ def american(word: str) -> str:
     if m:
         rest = word[m.end() :]
         # A root matches as a whole word or with a suffix: "travelled", "colours"; not "offender" from "off".
-        if not rest or re.fullmatch(r"s|es|ed|ing|er|ers|ation|ations|ite|ites|able|ed|ment|ments", rest):
+        if not rest or re.fullmatch(r"s|es|ed|ing|er|ers|ation|ations|ite|ites|able|ment|ments", rest):
             return BRITISH_ROOTS[m.group(1)] + rest
     m = _ISE.match(word)
     if m and not _ISE_NOT.match(word) and len(m.group(1)) >= 4:  # not "rise", "promise", "advise"
