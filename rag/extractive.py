@@ -82,7 +82,7 @@ WHAT_TIME = re.compile(r"\b(?:what|which)\s+time\b|\bat what hour\b", re.I)
 CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|o'clock)\b", re.I)
 CONCLUDES = re.compile(r"^[\"“]?(?:Therefore|Thus|Hence|Consequently|As a result|For that reason)\b")
 WHAT_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
-WHAT_DATE = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.I)
+WHAT_DATE = re.compile(r"\b(?:what|which)\s+(?:(?:exact|precise|specific|particular)\s+)?(?:date|day)\b", re.I)
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
@@ -883,10 +883,11 @@ class ExtractiveAnswerer:
     def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate], limit: float = 0.5) -> list[str]:
         """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
         near = set(best.terms)
-        if re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text):
-            for c in cands:  # a sentence that refers back is read with the one before it
-                if _just_before(c, best):
-                    near |= c.terms
+        refers = re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text)
+        definite = re.match(r"^[\"“]?The\s+([a-z]+)\b", best.text)
+        for c in cands:  # a sentence that refers back is read with the one before it
+            if _just_before(c, best) and (refers or (definite and stem(definite.group(1)) in c.terms)):
+                near |= c.terms  # … as is one whose "The documents" are those the sentence before spoke of
         # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing. The noun of
         # "which outlet…" is not said either when the sentence names one ("CNN"): the slot check has seen the name.
         # Nor are the common words describing it ("which news organization…": CNN is one, the sentence need not say
@@ -954,7 +955,18 @@ class ExtractiveAnswerer:
             and is_noun(a, strict=True)
             and is_noun(b, strict=True)
         }
-        if len(set(unsaid) | heads) < len(subject):
+        # "the official currency of Russia": a sentence about a Russian official says the modifier, not the thing.
+        modifiers = {
+            stem(a)
+            for a, b in zip(ws, ws[1:], strict=False)
+            if f"{a}_{b}" not in known
+            and stem(a) in subject
+            and _has_term(stem(a), best.terms)  # said as such: "cold months" said as "winter" is said
+            and stem(b) in unsaid
+            and is_noun(b, strict=True)
+            and not verb_bases(a)  # "supply drones" is something done, not a kind of drone
+        }
+        if len(set(unsaid) | heads | modifiers) < len(subject):
             return []
         return [qwords[t] for t in subject]
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
-from rag.thesaurus import is_a, is_adverb, is_common_word, is_plural_noun, kinds, verb_bases
+from rag.thesaurus import is_a, is_adverb, is_common_word, is_noun, is_plural_noun, kinds, verb_bases
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -84,8 +84,8 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(how often|how frequently|what frequency|how regularly)\b", re.I), "frequency"),
     (
         re.compile(
-            r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month)|until|since when|"
-            r"birth year|born)\b",
+            r"\b(when|(?:what|which) (?:(?:exact|precise|specific|particular) )?(?:year|date|day|month)|what time|"
+            r"until|since when|birth year|born)\b",
             re.I,
         ),
         "time",
@@ -333,6 +333,19 @@ NOT_ASKING = re.compile(r"\bwhen it comes to\b", re.I)
 THE_TEXT = re.compile(r"^(?:the\s+)?(?:article|report|story|piece|text|author|writer)$", re.I)
 
 
+ORDER = frozenset({"first"})
+
+
+def order_adverbs(question: str) -> set[str]:
+    """ "first" saying who did something before others ("Who first reported it?", "Who reported it first?"): whoever
+    broke the news did, in whatever words; it is no topic a sentence must share."""
+    ws = words(question)
+    found = {a for a, b in zip(ws, ws[1:], strict=False) if a in ORDER and verb_bases(b) and not is_noun(b, True)}
+    if len(ws) > 2 and ws[-1] in ORDER and is_noun(ws[-2], True):  # "… the delivery first?"
+        found.add(ws[-1])
+    return found
+
+
 SPOKE_FOR = re.compile(r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking)\s+(?:for|on behalf of)\b", re.I)
 
 
@@ -346,11 +359,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[
             lead.group(1).lower()
         ]
-    else:
-        for pattern, name in SLOT_BY_PATTERN:
-            if pattern.search(asked):
-                slot = name
-                break
+    else:  # the kind asked first: "Which city did he visit when he saw them?" asks for a place
+        found = [(m.start(), i, name) for i, (p, name) in enumerate(SLOT_BY_PATTERN) if (m := p.search(asked))]
+        if found:
+            slot = min(found)[2]
     if slot == "measure" and re.search(r"\bhow far back\b", question, re.I):
         slot = "time"  # "How far back do the talks go?" asks since when
     if slot == "other" and re.search(
@@ -402,8 +414,9 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
                 unit = family
                 break
     terms: list[str] = []
-    aside = excluded_words(question)
+    aside = excluded_words(question) | order_adverbs(question)
     how = {m.group(1).lower() for m in HOW_WORD.finditer(question)}  # "how long" asks for a length, not "long"
+    how |= {w for m in RATE_ASKED.finditer(question) for w in words(m.group(0))}  # "per year" asks for a rate
     for w in words(asked):
         if w in STOPWORDS or w in QWORDS or w in GENERIC or w in aside or w in HEDGES or w in how:
             continue
@@ -601,7 +614,7 @@ def has_rate(question: str, sentence: str) -> bool:
     return bool(
         re.search(
             r"\b(?:per|a|each|every|an)\s+(?:second|minute|hour|day|week|month|year)\b|/\s?(?:s|h|day|"
-            r"week|month|year)\b|\b(?:daily|weekly|monthly|annually|yearly|hourly)\b",
+            r"week|month|year)\b|\b(?:daily|weekly|monthly|annual|annually|yearly|hourly|per annum)\b",
             sentence,
             re.I,
         )
@@ -676,7 +689,10 @@ def has_slot(
             r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:both\s+|either\s+)?(?:the\s+)?([A-Z][\w'’-]*)",
             sentence,
         ):
-            if m.group(1).lower()[:5] not in asked:  # "in Germany" does not answer "which German city"
+            if re.fullmatch(MONTHS, m.group(1).lower()):
+                continue  # "in January" says when
+            found = m.group(1).lower()[:5]  # "in Germany" does not answer "which German city", nor "Iran" "Iranian"
+            if not any(a == found or (len(found) >= 4 and a.startswith(found)) for a in asked):
                 return True
         return False
     if (

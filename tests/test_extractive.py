@@ -505,3 +505,21 @@ def test_a_conclusion_asked_why_is_quoted_with_its_ground(seed_bot) -> None:  # 
     ans = seed_bot.ask("Why does Tehran say that arming the warring sides is wrong?")
     assert "increased human casualties" in ans.text and "Therefore" in ans.text
     assert ans.text.index("casualties") < ans.text.index("Therefore")  # in the article's order
+
+
+def test_an_exact_date_the_article_says_is_unclear_a_city_it_never_names(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("On what precise date did the missiles reach Russia?")
+    assert ans.abstained and not ans.citations
+    assert seed_bot.ask("Which Iranian city did Shoigu travel to?").abstained  # "visited Iran": no city
+
+
+def test_who_first_reported_and_an_official_thing_said_only_of_an_official(seed_bot) -> None:  # noqa: ANN001
+    assert "broke the news" in seed_bot.ask("Which paper first reported the delivery?").text
+    ans = seed_bot.ask("What is the official language of Iran?")  # "a senior Russian official" is no language
+    assert ans.abstained and not ans.citations
+
+
+def test_a_yearly_sum_from_a_sentence_about_the_documents_before_it(article_bot) -> None:  # noqa: ANN001
+    council = article_bot("tenth_article.txt")
+    ans = council.ask("How much money did the leaked papers say the closure would save each year?")
+    assert "6.2 million" in ans.text  # "The documents project annual savings…", after "leaked budget documents"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.question import analyse, asked_kind, asked_phrase, asks_person, has_slot, names_kind
+from rag.question import analyse, asked_kind, asked_phrase, asks_person, has_rate, has_slot, names_kind
 from rag.thesaurus import is_common_word, related
 
 
@@ -125,3 +125,21 @@ def test_an_adverb_or_a_plural_opening_a_question_names_nothing() -> None:
     assert analyse("Cracks were only found on one plane, so why pull seven more?").entities == []
     assert analyse("Wales sent how many players?").entities == ["Wales"]
     assert analyse("Kelly said what?").entities == ["Kelly"]
+
+
+def test_the_kind_asked_first_an_exact_date_first_as_an_adverb_and_a_rate() -> None:
+    assert analyse("On what exact date did the talks begin?").slot == "time"
+    assert analyse("Which city did the minister visit when he saw the missiles?").slot == "place"
+    # "first" saying who did it before others is no topic; "the first country" is one.
+    assert analyse("Who first reported the strike?").terms == ["strik"]
+    assert analyse("Who reported the strike first?").terms == ["strik"]
+    assert "first" in analyse("What was the first country to respond?").terms
+    assert "first" in analyse("When was the first delivery?").terms
+    assert analyse("How much would it save per year?").terms == ["sav"]
+    assert has_rate("How much per year?", "annual savings of $6.2 million")
+
+
+def test_a_place_the_question_gives_or_a_month_is_no_place_asked_for() -> None:
+    asked = ["which", "iranian", "city"]
+    assert not has_slot("place", "Officials visited Iran in January.", question_words=asked)
+    assert has_slot("place", "Officials stayed in Isfahan.", question_words=asked)
