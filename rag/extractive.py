@@ -98,6 +98,7 @@ WHO_IS = re.compile(
     r"(?:,?\s+according to the (?:article|story|report))?\W*$",
     re.I,
 )
+WHO_DID = re.compile(r"^\W*who\s+(?:first\s+)?([a-z]+ed)\b", re.I)  # "Who founded…", "Who first invented…"
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
@@ -1379,6 +1380,15 @@ class ExtractiveAnswerer:
                 return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
             best = on_focus[0]
             ranked = [best] + [c for c in ranked if c is not best]
+        did = WHO_DID.match(q.text) if q.slot in ("agent", "person") and not q.previous else None
+        if did and self.idf(stem(did.group(1).lower())) >= self._max_idf and not SPEECH_SAID.fullmatch(did.group(1)):
+            # "Who founded the Wall Street Journal?": a deed the article never speaks of, not one a sentence names
+            # its doer for. A word of the same meaning does ("Who set up…": "established"), and so does any quote
+            # for a word of saying ("Who described it as…": "…," an official told CNN).
+            verb = did.group(1).lower()
+            same = related_stems(verb, strict=True)
+            if not _said_related(same, best.terms) and self._not_said_otherwise(q, [stem(verb)], best):
+                return self._abstain(f"The article doesn't say who {verb} that.", f"no sentence says who {verb}")
         choice = _alternatives(q.text) if q.slot == "yesno" else []
         if choice and not any(
             _has_term(t, best.terms) or _said_related(related_stems(w), best.terms) for w, t in choice

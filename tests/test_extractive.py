@@ -523,3 +523,10 @@ def test_a_yearly_sum_from_a_sentence_about_the_documents_before_it(article_bot)
     council = article_bot("tenth_article.txt")
     ans = council.ask("How much money did the leaked papers say the closure would save each year?")
     assert "6.2 million" in ans.text  # "The documents project annual savings…", after "leaked budget documents"
+
+
+def test_who_did_a_deed_the_article_never_speaks_of(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Who founded CNN?")  # CNN is named throughout; its founding nowhere
+    assert ans.abstained and not ans.citations
+    # A word of saying is answered by a quote, in whatever words the article reports it.
+    assert "unnamed official" in seed_bot.ask("Who described the visit as the first public display of missiles?").text
