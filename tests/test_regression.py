@@ -1,17 +1,19 @@
 """The question sets run through the public contract with the extractive default.
 
-Twenty-four sets: the project's own set for the seed article, fifteen more sets for the seed article written blind by
-other testers from the article alone, and one set each for eight unrelated articles written for the tests (the fourth to
-the ninth each written blind together with its questions). First runs, before any change prompted by a set, in percent
-(pass / answers / citations):
+Twenty-seven sets: the project's own set for the seed article, seventeen more sets for the seed article written blind
+by other testers from the article alone, and one set each for nine unrelated articles written for the tests (the fourth
+to the tenth each written blind together with its questions). First runs, before any change prompted by a set, in
+percent (pass / answers / citations):
 
     seed blind 1: 80 / 86 / 89      seed blind 2: 62.5 / 62 / 67    seed blind 3: 80 / 76 / 79
     seed blind 4: 72.5 / 77 / 72    seed blind 5: 72.5 / 74 / 72    seed blind 6: 85 / 89 / 89
     seed blind 7: 90 / 92 / 92      seed blind 8: 75 / 81 / 85      seed blind 9: 92.5 / 94 / 94
     seed blind 10: 70 / 83 / 75     seed blind 11: 92.5 / 91 / 91   seed blind 12: 77.5 / 80 / 82.5
     seed blind 13: 82.5 / 83 / 83   seed blind 14: 77.5 / 89 / 86   seed blind 15: 75 / 86.5 / 84
+    seed blind 16: 92.5 / 89 / 89   seed blind 17: 80 / 90 / 90
     fourth article: 69 / 69 / 72    fifth article: 50 / 52 / 55     sixth article: 36 / 38 / 45
     seventh article: 56 / 61 / 61   eighth article: 56 / 55 / 60.5  ninth article: 44 / 47 / 61
+    tenth article: 61 / 65 / 63
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
 precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to floors
@@ -54,16 +56,18 @@ MEASURED = {
     "heldout3_seed_questions.yaml": (97.5, 97.1, 97.1, 94.3, 100.0, 100.0, 100.0),
     "heldout4_seed_questions.yaml": (87.5, 89.7, 87.2, 82.9, 100.0, 100.0, 100.0),
     "heldout5_seed_questions.yaml": (90.0, 94.9, 92.3, 85.7, 100.0, 83.3, 100.0),
-    "heldout6_seed_questions.yaml": (97.5, 97.3, 97.3, 90.0, 100.0, 100.0, 100.0),
+    "heldout6_seed_questions.yaml": (100.0, 100.0, 100.0, 92.5, 100.0, 100.0, 100.0),
     "heldout7_seed_questions.yaml": (97.5, 97.3, 97.3, 97.3, 100.0, 100.0, 100.0),
-    "heldout8_seed_questions.yaml": (85.0, 86.1, 88.2, 90.9, 100.0, 83.3, 100.0),
+    "heldout8_seed_questions.yaml": (85.0, 86.1, 88.2, 93.8, 100.0, 83.3, 100.0),
     "heldout9_seed_questions.yaml": (100.0, 100.0, 100.0, 97.3, 100.0, 100.0, 100.0),
     "heldout10_seed_questions.yaml": (85.0, 91.4, 82.1, 88.5, 100.0, 83.3, 100.0),
     "heldout11_seed_questions.yaml": (95.0, 94.3, 94.3, 97.1, 100.0, 100.0, 100.0),
     "heldout12_seed_questions.yaml": (92.5, 92.5, 92.5, 92.5, 100.0, 100.0, 83.3),
     "heldout13_seed_questions.yaml": (87.5, 86.1, 86.1, 83.8, 100.0, 83.3, 87.5),
-    "heldout14_seed_questions.yaml": (82.5, 91.7, 88.9, 91.4, 100.0, 50.0, 100.0),
-    "heldout15_seed_questions.yaml": (85.0, 91.9, 89.2, 94.3, 66.7, 100.0, 88.9),
+    "heldout14_seed_questions.yaml": (85.0, 91.7, 88.9, 91.4, 100.0, 66.7, 100.0),
+    "heldout15_seed_questions.yaml": (87.5, 91.9, 89.2, 94.3, 83.3, 100.0, 88.9),
+    "heldout16_seed_questions.yaml": (95.0, 91.9, 91.9, 97.1, 100.0, 100.0, 66.7),
+    "heldout17_seed_questions.yaml": (90.0, 92.3, 92.3, 90.0, 100.0, 100.0, 81.8),
     "second_questions.yaml": (93.9, 93.8, 96.4, 96.4, 100.0, 100.0, 100.0),
     "third_questions.yaml": (96.7, 100.0, 100.0, 100.0, 100.0, 80.0, 100.0),
     "fourth_questions.yaml": (81.2, 79.3, 82.8, 92.3, 100.0, 100.0, 83.3),
@@ -71,7 +75,8 @@ MEASURED = {
     "sixth_questions.yaml": (58.3, 58.8, 58.1, 66.7, 100.0, 50.0, 66.7),
     "seventh_questions.yaml": (63.9, 63.6, 64.5, 71.4, 100.0, 66.7, 62.5),
     "eighth_questions.yaml": (63.9, 65.8, 71.0, 87.1, 60.0, 40.0, 58.3),
-    "ninth_questions.yaml": (52.8, 55.6, 63.9, 74.2, 60.0, 40.0, 50.0),
+    "ninth_questions.yaml": (55.6, 55.6, 63.9, 74.2, 80.0, 40.0, 50.0),
+    "tenth_questions.yaml": (63.9, 67.6, 65.8, 83.3, 80.0, 60.0, 54.5),
 }
 # A floor is about one case below the measured figure: off-topic abstention stays whole, a near-miss is one of about
 # six, a follow-up one of about eight turns, the rest one of about forty.
@@ -104,6 +109,8 @@ SETS = [  # (question set, the bot's fixture or the article under tests/data, fl
     (DATA / "heldout13_seed_questions.yaml", "seed_bot", floors("heldout13_seed_questions.yaml"), 40),
     (DATA / "heldout14_seed_questions.yaml", "seed_bot", floors("heldout14_seed_questions.yaml"), 40),
     (DATA / "heldout15_seed_questions.yaml", "seed_bot", floors("heldout15_seed_questions.yaml"), 40),
+    (DATA / "heldout16_seed_questions.yaml", "seed_bot", floors("heldout16_seed_questions.yaml"), 40),
+    (DATA / "heldout17_seed_questions.yaml", "seed_bot", floors("heldout17_seed_questions.yaml"), 40),
     (DATA / "second_questions.yaml", "second_bot", floors("second_questions.yaml"), 30),
     (DATA / "third_questions.yaml", "third_article.txt", floors("third_questions.yaml"), 30),
     (DATA / "fourth_questions.yaml", "fourth_article.txt", floors("fourth_questions.yaml"), 30),
@@ -112,6 +119,7 @@ SETS = [  # (question set, the bot's fixture or the article under tests/data, fl
     (DATA / "seventh_questions.yaml", "seventh_article.txt", floors("seventh_questions.yaml"), 30),
     (DATA / "eighth_questions.yaml", "eighth_article.txt", floors("eighth_questions.yaml"), 30),
     (DATA / "ninth_questions.yaml", "ninth_article.txt", floors("ninth_questions.yaml"), 30),
+    (DATA / "tenth_questions.yaml", "tenth_article.txt", floors("tenth_questions.yaml"), 30),
 ]
 
 
