@@ -16,11 +16,12 @@ from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswer
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
-from rag.question import QuestionInfo, analyse
+from rag.question import QuestionInfo, analyse, back_off, entities_in
 from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
 from rag.store import Store
+from rag.text import sentence_spans
 from rag.types import Answer, Delta, Passage
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class Chatbot:
             self.llm = OpenAIGenerator(self.settings, self.generator_name.split(":", 1)[1])
         self._chain: Any = None
         self._doc_idf: dict[tuple[str, str], Callable[[str], float]] = {}
+        self._doc_names: dict[tuple[str, str], tuple[str, ...]] = {}
         self._idf_lock = threading.Lock()
         self._retriever: Any = None
 
@@ -115,6 +117,21 @@ class Chatbot:
             "store": self.settings.store_label(),
             "chunks": self.store.count(),
         }
+
+    def document_names(self, source: str) -> tuple[str, ...]:
+        """Every name a document mentions, passages found or not: "Washington" is close to an article whose
+        National Security Council the passages answering a question may not include."""
+        key = (source, self.store.revision())
+        with self._idf_lock:
+            if key in self._doc_names:
+                return self._doc_names[key]
+        text = self.document_text(source) or ""
+        names = tuple(dict.fromkeys(n for s, e in sentence_spans(text) for n in entities_in(text[s:e])))
+        with self._idf_lock:
+            if len(self._doc_names) > 64:
+                self._doc_names.clear()
+            self._doc_names[key] = names
+        return names
 
     def document_text(self, source: str) -> str | None:
         """The whole text of an ingested document (what offsets index)."""
@@ -188,7 +205,8 @@ class Chatbot:
             return self._abstained(question, standalone, [], "nothing relevant was retrieved", "extractive")
         usable = list(hits)
         while True:
-            out = self.extractive.answer(info, usable, vec, self.document_idf(usable[0].passage.source))
+            source = usable[0].passage.source
+            out = self.extractive.answer(info, usable, vec, self.document_idf(source), self.document_names(source))
             # A passage written to steer an assistant (injected instructions, forged delimiters, links) is
             # never quoted as an answer: drop it and answer from the others.
             steering = {c.id for c in out.citations if looks_like_instruction(c.text)}
@@ -373,6 +391,7 @@ def borrow_terms(info: QuestionInfo, question: str) -> None:
     for t in info.terms:
         if t not in own and info.weights.get(t, 0) >= 1.0:
             info.weights[t] = BORROWED_WEIGHT
+    back_off(info.weights, question)
 
 
 def renumber(text: str, citations: list[Any]) -> tuple[str, list[Any]]:

@@ -119,6 +119,12 @@ ASIDE_WORDS = frozenset(
     stem(w) for w in ("apart", "aside", "besides", "other", "except", "excluding", "counting", "before", "prior")
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
+# "How did Iran respond to the reports?", "What was Moscow's reaction?": what the one named said or did about it
+REACTION_ASKED = re.compile(
+    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)\s+(?:respond|react|reply|answer)\b|"
+    r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b",
+    re.I,
+)
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
 RISE_ASKED = re.compile(  # a change asked for may be given as a percentage
     r"\b(?:raises?|rises?|rose|increase[sd]?|hikes?|cuts?|reductions?|decrease[sd]?|boost(?:s|ed)?|falls?|fell|"
@@ -311,6 +317,38 @@ def _stance(word: str) -> bool:
     return word in STANCE or bool(STANCE.intersection(verb_bases(word)))
 
 
+SAYING = frozenset("say tell state comment remark speak talk note add claim argue explain declare".split())
+
+
+def _saying(word: str) -> bool:
+    """A verb of saying, in any form ("commented", "spoke"): any quote or word of saying says it."""
+    return word in SAYING or bool(SAYING.intersection(verb_bases(word)))
+
+
+REACTION_WORDS = frozenset(stem(w) for w in "respond response react reaction reply answer".split())
+
+
+def _modified(term: str, text: str) -> bool:
+    """The sentence says the word with a word of its own before it ("Ukrainian cities"), not only "the" or "its"."""
+    ws = words(text)
+    return any(i and stem(w) == term and ws[i - 1] not in STOPWORDS for i, w in enumerate(ws))
+
+
+def _reaction_by(question: str) -> str:
+    """Whose response the question asks for ("How did Iran respond…?": "Iran"), or ""."""
+    m = REACTION_ASKED.search(question)
+    return next((g for g in m.groups() if g), "") if m else ""
+
+
+def _reacts(who: str, text: str) -> bool:
+    """The sentence opens on the one asked about ("Iran's Permanent Mission … denied") and has it take a stance or
+    say something: "How did Iran respond?" is not answered by what others would do in response."""
+    subject = re.match(r"^\W*(?:The\s+)?((?:[A-Z][\w'’-]*\s*)+)", text)
+    named = {stem(w) for w in words(who)} - STOPWORDS
+    opens = {stem(w) for w in words(subject.group(1))} if subject else set()
+    return bool(named & opens) and any(_stance(w) or _saying(w) for w in words(text))
+
+
 def takes_stance(q: QuestionInfo, text: str) -> bool:
     """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
     rel = related_terms(q.text)
@@ -349,6 +387,19 @@ def _counts(noun: str, text: str) -> bool:
 def _just_before(a: Candidate, b: Candidate) -> bool:
     """Sentence ``a`` comes right before ``b`` in the same document."""
     return a.passage.source == b.passage.source and 0 <= b.start - a.end <= 2
+
+
+RANKED_SUPERLATIVE = re.compile(
+    r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))[- ]([a-z]+est)\b", re.I
+)
+
+
+def _same_paragraph(a: Candidate, b: Candidate) -> bool:
+    """Sentence ``a`` comes right before ``b`` with no line break between them."""
+    if not _just_before(a, b):
+        return False
+    p = b.passage if b.passage.start <= a.end else a.passage
+    return "\n" not in p.text[a.end - p.start : b.start - p.start]
 
 
 CODE = re.compile(
@@ -559,7 +610,7 @@ def _close_quote(chosen: list[Candidate], cands: list[Candidate]) -> list[Candid
 def _owner(text: str, role: str) -> list[str]:
     """Who a role belongs to: "Russia's president", "Russian President", "president of Russia" → ["russi"]."""
     owners = []
-    for m in re.finditer(rf"\b([A-Z][\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
+    for m in re.finditer(rf"\b((?-i:[A-Z])[\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
         if m.group(1)[:1].isupper() and m.group(1).lower() not in STOPWORDS:
             # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
             before = re.search(r"(?:\b[A-Z][\w]+\s+)*$", text[: m.start(1)])
@@ -582,6 +633,9 @@ def _other_owner(question: str, sentence: str) -> bool:
     said = set(_owner(sentence, role))
     if not asked or not said or asked & said:
         return False
+    spelled = {_initials(e).lower() for e in entities_in(sentence)}
+    if any(a.upper() in question and a in spelled for a in asked):
+        return False  # "the NSC spokesperson" is the National Security Council's
     # The owner named by its seat ("the Kremlin's defence minister": Moscow, Russia) is the same owner.
     places = {w for w in re.findall(r"[A-Z][\w]+", question) if w.lower()[:5] in asked}
     for _ in range(2):
@@ -865,12 +919,25 @@ class ExtractiveAnswerer:
         phrases = phrase_terms(q.text)
         # A name said as WordNet's place it belongs to ("Kyiv": "Ukraine"), a name in several words as a whole
         # ("head of state": "President"); otherwise a name must be said by name.
+        quoted = bool(SPEECH_SAID.search(cand.text))  # "Which analyst commented…": "…," Varga said
+        # "the Iranian side" is said by "Iran's", "Russian" by "Russia"; not the kind asked for: "Russia" names no
+        # Russian city
+        places = {w.lower()[:4] for w in re.findall(r"\b[A-Z][a-z]{3,}", cand.text)}
+        asked = set(asked_phrase(q.text))
+        demonyms = {
+            stem(e.lower()) for e in q.entities if _demonym(e) and e.lower()[:4] in places and e.lower() not in asked
+        }
+        reacting = _reaction_by(q.text)  # "How did Iran respond?": "Iran's mission … denied"
+        reacts = bool(reacting) and _reacts(reacting, cand.text)
         terms = [
             t
             for t in terms
             if not (
                 (t in qnames and _said_related(same_place(qnames[t]), cand_names))
                 or _said_related(phrases.get(t), cand.terms)
+                or (quoted and t in qwords and _saying(qwords[t]))
+                or t in demonyms
+                or (t in REACTION_WORDS and reacts)
             )
         ]
         todo = [t for t in terms if t in qwords and t not in names]
@@ -884,10 +951,17 @@ class ExtractiveAnswerer:
     def _off_focus(self, q: QuestionInfo, best: Candidate, cands: list[Candidate], limit: float = 0.5) -> list[str]:
         """Question terms the article uses elsewhere but not around the chosen sentence (a near miss)."""
         near = set(best.terms)
+        # "the country's second-busiest port" does not say which is the busiest
+        ranked = {stem(m.group(2).lower()) for m in RANKED_SUPERLATIVE.finditer(best.text)}
+        outranked = [t for t in q.terms if t in ranked and not RANKED_SUPERLATIVE.search(q.text)]
+        if outranked:
+            return outranked
         refers = re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|The visit|The move)\b", best.text)
-        definite = re.match(r"^[\"“]?The\s+([a-z]+)\b", best.text)
+        definite = re.match(r"^[\"“]?The\s+([a-z]+)\b", best.text)  # "The union says the change…" goes on
         for c in cands:  # a sentence that refers back is read with the one before it
-            if _just_before(c, best) and (refers or (definite and stem(definite.group(1)) in c.terms)):
+            if _just_before(c, best) and (
+                refers or (definite and (stem(definite.group(1)) in c.terms or _same_paragraph(c, best)))
+            ):
                 near |= c.terms  # … as is one whose "The documents" are those the sentence before spoke of
         # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing. The noun of
         # "which outlet…" is not said either when the sentence names one ("CNN"): the slot check has seen the name.
@@ -953,6 +1027,7 @@ class ExtractiveAnswerer:
             and stem(a) in unsaid
             and stem(b) in subject
             and _has_term(stem(b), best.terms)
+            and _modified(stem(b), best.text)  # "the transfer" is the missile transfer asked about
             and is_noun(a, strict=True)
             and is_noun(b, strict=True)
         }
@@ -984,7 +1059,8 @@ class ExtractiveAnswerer:
         far: list[str] = []
         close: list[str] = []
         seats: list[str] = []
-        federal = any(_federal(n, 6) for n in names)  # "National Security Council": a federal agency
+        # "National Security Council": a federal agency, named in the passages or elsewhere in the document
+        federal = any(_federal(n, 6) for n in dict.fromkeys([*names, *getattr(self._local, "names", ())]))
         for ent in q.entities:
             if _demonym(ent):  # "American official": an adjective, not a name the article must hold
                 continue
@@ -1000,8 +1076,7 @@ class ExtractiveAnswerer:
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
             if federal and (_federal(ent) or _said_related(same_place(ent), UNITED_STATES)):
-                close.append(ent)  # "Washington", "the White House": the government whose agency the article names
-                continue
+                continue  # "Washington", "the White House": the government whose agency the article names
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
                 if not _said_related(same_place(ent), name_terms):  # "Tehran": Iran is named
                     seats.append(ent)
@@ -1192,6 +1267,7 @@ class ExtractiveAnswerer:
         aside_heads = [stem(w) for w in words(q.text) if w in aside and not w[:1].isupper()]
         aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
+        reacting = _reaction_by(q.text)
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
@@ -1220,6 +1296,8 @@ class ExtractiveAnswerer:
                 kind_match.get(id(c)) for c in cands if c not in before and c.coverage >= near
             ):
                 stale |= {id(c) for c in before if unsaid(c)}
+        if before and re.search(r"\belse\b", q.text, re.I):
+            stale |= {id(c) for c in before}  # "What else did he point out?": not what he was quoted saying
         # "How many beds…?": when a sentence counts beds ("the 412-bed hospital"), a figure counting nurses beside the
         # hospital's name is no answer.
         # People are counted in many words ("a staff of 14", "250,000 visits"): "1,200 people" does not rule those out.
@@ -1245,7 +1323,7 @@ class ExtractiveAnswerer:
                 c.score *= ASIDE_FACTOR
             if counted and _counts(counted, c.text):
                 c.score += COUNT_BONUS
-            if q.slot == "yesno" and takes_stance(q, c.text):
+            if (q.slot == "yesno" and takes_stance(q, c.text)) or (reacting and _reacts(reacting, c.text)):
                 c.score += STANCE_BONUS
             if who_is and introduces(who_is, c.text):
                 c.score += INTRO_BONUS
@@ -1271,13 +1349,17 @@ class ExtractiveAnswerer:
         hits: Sequence[Hit],
         query_vector: list[float],
         idf: Callable[[str], float] | None = None,
+        names: Sequence[str] = (),
     ) -> Extracted:
-        """Answer from the hits; ``idf`` weighs words as the document being answered from does."""
+        """Answer from the hits; ``idf`` weighs words as the document being answered from does, ``names`` are
+        the names it mentions anywhere."""
         self._local.idf = idf
+        self._local.names = names
         try:
             return self._answer(q, hits, query_vector)
         finally:
             self._local.idf = None
+            self._local.names = ()
 
     def _answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
         cands = _named_sources(q, candidates(hits))

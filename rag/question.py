@@ -245,10 +245,12 @@ class QuestionInfo:
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)
-HOW_WORD = re.compile(r"\bhow\s+(long|far|big|large|tall|high|old|often|soon|fast|heavy|much|many)\b", re.I)
+HOW_WORD = re.compile(
+    r"\bhow\s+(long|far|big|large|tall|high|old|often|soon|fast|heavy|much|many)(?:\s+(?:away|ago|back|off)\b)?", re.I
+)
 HEDGES = frozenset(  # not topics
     "might may must shall ought perhaps maybe since already ever yet still anyone anybody someone somebody "
-    "everyone everybody anything something nothing nobody".split()
+    "everyone everybody anything something nothing nobody else instead".split()
 )
 # Words that open a question without naming anything ("Per an anonymous source, …").
 LEAD_INS = frozenset({"per", "via", "amid", "despite", "regarding", "concerning", "according", "besides"})
@@ -363,8 +365,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         found = [(m.start(), i, name) for i, (p, name) in enumerate(SLOT_BY_PATTERN) if (m := p.search(asked))]
         if found:
             slot = min(found)[2]
-    if slot == "measure" and re.search(r"\bhow far back\b", question, re.I):
-        slot = "time"  # "How far back do the talks go?" asks since when
+    if slot == "measure" and re.search(r"\bhow (?:far back|long ago)\b", question, re.I):
+        slot = "time"  # "How far back do the talks go?" asks since when; "How long ago…?" asks when
     if slot == "other" and re.search(
         rf"^\W*what\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+|\w+['’]s\s+)(?:[\w-]+\s+)?{MONEY_NOUN.pattern}",
         question,
@@ -415,7 +417,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
                 break
     terms: list[str] = []
     aside = excluded_words(question) | order_adverbs(question)
-    how = {m.group(1).lower() for m in HOW_WORD.finditer(question)}  # "how long" asks for a length, not "long"
+    # "how long" asks for a length, not "long"; "how far away" for a distance, not "away"
+    how = {w for m in HOW_WORD.finditer(question) for w in words(m.group(0))}
     how |= {w for m in RATE_ASKED.finditer(question) for w in words(m.group(0))}  # "per year" asks for a rate
     for w in words(asked):
         if w in STOPWORDS or w in QWORDS or w in GENERIC or w in aside or w in HEDGES or w in how:
@@ -424,16 +427,23 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         if t not in terms:
             terms.append(t)
     weights = {t: 1.0 for t in terms}
-    if context_terms:  # "Where did he make that point?": the point is the one made before, not a new topic
-        for m in re.finditer(r"\b(?:that|this|these|those)\s+([a-z]+)\b", question, re.I):
-            if stem(m.group(1).lower()) in weights:
-                weights[stem(m.group(1).lower())] = 0.5
+    if context_terms:
+        back_off(weights, question)
     for t in context_terms or []:
         if t not in weights:
             weights[t] = 0.5
             terms.append(t)
     entities = [e for e in entities_in(question) if not set(words(e)) <= aside]
     return QuestionInfo(question, slot, terms, entities, weights, unit)
+
+
+def back_off(weights: dict[str, float], question: str) -> None:
+    """Halve the weight of what a follow-up points back to ("Where did he make that point?", "How long has he been
+    doing that job?"): the point is the one made before, not a new topic."""
+    for m in re.finditer(r"\b(?:that|this|these|those)\s+([a-z]+)\b", question, re.I):
+        t = stem(m.group(1).lower())
+        if weights.get(t, 0.0) >= 1.0:
+            weights[t] = 0.5
 
 
 PERSON_ROLES = (
@@ -606,19 +616,37 @@ PERCENT_RE = re.compile(
 RATE_ASKED = re.compile(r"\b(?:per|a|each|every)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 
 
+PERIOD_ADJECTIVE = {
+    "second": "",
+    "minute": "",
+    "hour": "hourly",
+    "day": "daily",
+    "week": "weekly",
+    "month": "monthly",
+    "year": "annual|annually|yearly|per annum",
+}
+PERIOD_ABBREV = {
+    "second": "s",
+    "minute": "min",
+    "hour": "h|hr",
+    "day": "day|d",
+    "week": "week|wk",
+    "month": "month",
+    "year": "year|yr",
+}
+
+
 def has_rate(question: str, sentence: str) -> bool:
-    """A rate question ("how many per month") needs a rate in the answer."""
+    """A rate question ("how many per month") needs a rate over the same period in the answer: "18 million dollars
+    each day" is no answer to how much someone earns per hour."""
     m = RATE_ASKED.search(question)
     if not m:
         return True
-    return bool(
-        re.search(
-            r"\b(?:per|a|each|every|an)\s+(?:second|minute|hour|day|week|month|year)\b|/\s?(?:s|h|day|"
-            r"week|month|year)\b|\b(?:daily|weekly|monthly|annual|annually|yearly|hourly|per annum)\b",
-            sentence,
-            re.I,
-        )
-    )
+    period = m.group(1).lower()
+    alternatives = [rf"\b(?:per|a|each|every|an)\s+{period}\b", rf"/\s?(?:{PERIOD_ABBREV[period]})\b"]
+    if PERIOD_ADJECTIVE[period]:
+        alternatives.append(rf"\b(?:{PERIOD_ADJECTIVE[period]})\b")
+    return bool(re.search("|".join(alternatives), sentence, re.I))
 
 
 FREQUENCY_RE = re.compile(
@@ -744,8 +772,10 @@ def _body(word: str) -> bool:
 
 def introduces(surname: str, text: str) -> bool:
     """Whether the sentence says who someone is: a title before the name ("spokesperson Sean Savett") or a role
-    after it ("Harriet Cole, a Riverton schoolteacher")."""
+    after it ("Harriet Cole, a Riverton schoolteacher", "Samuel Briggs, a crane operator")."""
     name = re.escape(surname)
     before = re.search(rf"\b{ROLE_WORDS}\s+(?:[A-Z][\w'’-]*\s+){{0,2}}{name}\b", text, re.I)
     after = re.search(rf"\b{name},\s+(?:(?:a|an|the)\s+)?(?:[\w'’-]+\s+){{0,3}}{ROLE_WORDS}\b", text, re.I)
+    # … or any description in apposition: "Samuel Briggs, a crane operator with 19 years' experience"
+    after = after or re.search(rf"\b{name},\s+(?:a|an)\s+[a-z][\w'’-]*", text)
     return bool(before or after)

@@ -530,3 +530,50 @@ def test_who_did_a_deed_the_article_never_speaks_of(seed_bot) -> None:  # noqa: 
     assert ans.abstained and not ans.citations
     # A word of saying is answered by a quote, in whatever words the article reports it.
     assert "unnamed official" in seed_bot.ask("Who described the visit as the first public display of missiles?").text
+
+
+def test_a_description_in_apposition_says_who_someone_is(article_bot) -> None:  # noqa: ANN001
+    port = article_bot("eleventh_article.txt")
+    ans = port.ask("Who is Samuel Briggs?")  # "said Samuel Briggs, a crane operator with 19 years' experience"
+    assert "crane operator" in ans.text and ans.citations
+    history = [{"role": "user", "content": "Who is Samuel Briggs?"}, {"role": "assistant", "content": ans.text}]
+    assert "19 years" in port.ask("How long has he been doing that job?", history=history).text  # "that job": his
+
+
+def test_a_word_of_saying_is_said_by_any_quote(article_bot) -> None:  # noqa: ANN001
+    port = article_bot("eleventh_article.txt")
+    assert "Varga" in port.ask("Which shipping analyst commented on the dispute?").text  # "…," Varga said
+
+
+def test_a_rate_over_another_period_and_a_ranked_superlative_are_no_answer(article_bot) -> None:  # noqa: ANN001
+    port = article_bot("eleventh_article.txt")
+    wages = port.ask("How much do the Marrow Bay dockworkers earn per hour?")  # "18 million dollars each day"
+    assert wages.abstained and not wages.citations
+    busiest = port.ask("Which port is the country's busiest?")  # "the country's second-busiest port"
+    assert busiest.abstained and not busiest.citations
+    assert "160 kilometres" in port.ask("How far away is the port that some of the stuck ships went to instead?").text
+
+
+def test_what_else_moves_on_from_the_sentence_already_quoted(article_bot) -> None:  # noqa: ANN001
+    trial = article_bot("third_article.txt")
+    history: list[dict[str, str]] = []
+    for question in ("Who is Martin Achebe?", "Was he involved in the research?"):
+        reply = trial.ask(question, history=history).text
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+    ans = trial.ask("What else did he point out about the trial?", history=history)
+    assert "injectable" in ans.text and "24 weeks" not in ans.text
+
+
+def test_the_us_government_is_the_one_whose_agency_the_article_names(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("How did the White House security spokesman characterize any handover of these weapons?")
+    assert "significant escalation" in ans.text
+    assert "Savett" in seed_bot.ask("Who is the NSC spokesperson quoted in the article?").text
+    us_president = seed_bot.ask("Who is the US president?")  # "Ukrainian President Volodymyr Zelensky" is not
+    assert us_president.abstained and not us_president.citations
+
+
+def test_how_someone_responded_is_what_they_said_or_did(seed_bot) -> None:  # noqa: ANN001
+    assert "denied the transfer" in seed_bot.ask("How did Iran respond to the reports of the missile transfer?").text
+    assert "denied the transfer" in seed_bot.ask("Who on the Iranian side denied the transfer?").text
+    city = seed_bot.ask("In which Russian city is the drone-manufacturing facility being built?")
+    assert city.abstained and not city.citations  # "Russia" says the country, not which Russian city

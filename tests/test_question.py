@@ -143,3 +143,12 @@ def test_a_place_the_question_gives_or_a_month_is_no_place_asked_for() -> None:
     asked = ["which", "iranian", "city"]
     assert not has_slot("place", "Officials visited Iran in January.", question_words=asked)
     assert has_slot("place", "Officials stayed in Isfahan.", question_words=asked)
+
+
+def test_how_long_ago_asks_when_and_where_else_names_nothing() -> None:
+    assert analyse("How long ago did Moscow start talks to get missiles from Tehran?").slot == "time"
+    assert "els" not in analyse("Besides Iran, where else has Russia gotten missiles from?").terms
+    assert "away" not in analyse("How far away is the port the ships went to instead?").terms
+    assert has_rate("How much do they earn per hour?", "wages of $31 an hour")
+    assert not has_rate("How much do they earn per hour?", "costs about 18 million dollars each day")
+    assert has_rate("How many per year?", "an annual total of 40")
