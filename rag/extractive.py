@@ -281,11 +281,28 @@ def leading(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w in LEAD_VERBS or LEAD_VERBS & set(verb_bases(w)))
 
 
+# Being first with a story, in the words news is told in: "got the scoop", "was first to report" ~ "broke the news"
+FIRST_WITH_NEWS = re.compile(
+    r"\bscoop|\bfirst\b[^.?!]{0,40}?\b(?:report|reveal|disclos|publish|break|broke|expos)|"
+    r"\b(?:report|reveal|disclos|publish|br(?:eak|oke))\w*\b[^.?!]{0,40}?\bfirst\b",
+    re.I,
+)
+BROKE_NEWS = (("break", "news"), ("break", "story"), ("scoop",), ("first", "report"))
+FIRST_NEWS_TERMS = ("scoop", "first", "reveal", "disclos", "publish", "expos")
+BROKE_NEWS_SAID = re.compile(
+    r"\bbr(?:oke|eaks?|oken)\s+(?:the\s+)?(?:news|story)\b|\bscoop|\bfirst\s+(?:to\s+)?report", re.I
+)
+
+
 @functools.lru_cache(maxsize=2048)
 def related_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """For each content word of a question: what it may be said as (its stem → related stems)."""
     ws = words(text)
     out = {stem(w): related_stems(w) for w in ws if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    if FIRST_WITH_NEWS.search(text):
+        for t in FIRST_NEWS_TERMS:
+            if t in out:
+                out[t] = tuple(dict.fromkeys(out[t] + BROKE_NEWS))
     for t in leading(text):
         out[t] = tuple(dict.fromkeys(out.get(t, ()) + LEADER_TITLES))
     for t, options in phrase_terms(text).items():
@@ -927,6 +944,7 @@ class ExtractiveAnswerer:
         demonyms = {
             stem(e.lower()) for e in q.entities if _demonym(e) and e.lower()[:4] in places and e.lower() not in asked
         }
+        news = bool(FIRST_WITH_NEWS.search(q.text))  # "the first to reveal it": "broke the news"
         reacting = _reaction_by(q.text)  # "How did Iran respond?": "Iran's mission … denied"
         reacts = bool(reacting) and _reacts(reacting, cand.text)
         terms = [
@@ -937,6 +955,7 @@ class ExtractiveAnswerer:
                 or _said_related(phrases.get(t), cand.terms)
                 or (quoted and t in qwords and _saying(qwords[t]))
                 or t in demonyms
+                or (t in FIRST_NEWS_TERMS and news and _said_related(BROKE_NEWS, cand.terms))
                 or (t in REACTION_WORDS and reacts)
             )
         ]
@@ -1268,6 +1287,9 @@ class ExtractiveAnswerer:
         aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
         reacting = _reaction_by(q.text)
+        # "Which outlet got the scoop?" asks who broke the news; "according to the paper that first reported it,
+        # what…" asks something else
+        first_with_news = q.slot in ("agent", "person") and bool(FIRST_WITH_NEWS.search(q.text))
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
@@ -1336,6 +1358,8 @@ class ExtractiveAnswerer:
             )
             if explains:
                 c.score += EXPLAINS_BONUS
+            if first_with_news and BROKE_NEWS_SAID.search(c.text):
+                c.score += KIND_BONUS  # "Who got the scoop?": the sentence that says who broke the news
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
                 if c in before and not explains and q.slot not in SLOT_PHRASE:
                     c.score *= 0.5

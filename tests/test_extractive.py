@@ -577,3 +577,15 @@ def test_how_someone_responded_is_what_they_said_or_did(seed_bot) -> None:  # no
     assert "denied the transfer" in seed_bot.ask("Who on the Iranian side denied the transfer?").text
     city = seed_bot.ask("In which Russian city is the drone-manufacturing facility being built?")
     assert city.abstained and not city.citations  # "Russia" says the country, not which Russian city
+
+
+def test_who_was_first_with_the_news_is_who_broke_it(seed_bot) -> None:  # noqa: ANN001
+    for question in (
+        "Which paper was first to report that Tehran had shipped the weapons to Moscow?",
+        "Which outlet got the scoop on Tehran's missile shipment to Moscow?",
+        "Which media outlet was the first to reveal that Tehran had handed over the weapons?",
+    ):
+        assert "broke the news" in seed_bot.ask(question).text, question
+    # The paper that first reported it is who says it, not what is asked.
+    ans = seed_bot.ask("According to the newspaper that first reported the shipment, what might have been behind it?")
+    assert "politics" in ans.text
