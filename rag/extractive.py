@@ -586,6 +586,10 @@ def _quotation_opener(c: Candidate, cands: list[Candidate]) -> Candidate | None:
     """The sentence that opened the quotation ``c`` is part of: 'Savett stated, "We have …' for the sentences after
     it up to the closing mark; for a quotation going on right after its speaker was named ('"…," Tolliver said.
     "Our offer…'), that sentence. None when ``c`` is not inside a quotation (or its opening was not retrieved)."""
+    if re.match(r'^\s*["“]', c.text) and not _open_quote(c.text) and not SAID_BY.search(c.text):
+        # A whole quotation right after one its speaker was named for: '"…," Okafor said. "Anyone who…"'
+        before = [p for p in _preceding(c, cands, reach=1) if _same_paragraph(p, c)]
+        return before[0] if before and SAID_BY.search(before[0].text) else None
     opener = c if _opens_quote(c.text) else None
     if opener is None:
         for p in _preceding(c, cands):
@@ -993,7 +997,13 @@ class ExtractiveAnswerer:
         )
         kind = {stem(w) for w in asked_phrase(q.text) if w in lower} if describing else set()
         framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
-        focus = [t for t in q.focus_terms() if t not in kind and (t not in framing or _has_term(t, near))]
+        # "What year did the bridge first open?": the year it opened; "first" need not be said
+        ordinal = ORDINALS if q.slot == "time" else frozenset()
+        focus = [
+            t
+            for t in q.focus_terms()
+            if t not in kind and (t not in framing or _has_term(t, near)) and (t not in ordinal or _has_term(t, near))
+        ]
         known = [t for t in focus if TOPIC_IDF < self.idf(t) < self._max_idf]
         unknown = [t for t in focus if self.idf(t) >= self._max_idf]
         mean_idf = sum(self.idf(t) for t in known) / len(known) if known else 1.0

@@ -363,6 +363,9 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         ]
     else:  # the kind asked first: "Which city did he visit when he saw them?" asks for a place
         found = [(m.start(), i, name) for i, (p, name) in enumerate(SLOT_BY_PATTERN) if (m := p.search(asked))]
+        said = SPEECH_ASKED.search(question)  # "What did she say about when it might reopen?" asks what she said
+        if said and not THE_TEXT.match(said.group(1)):
+            found.append((said.end(1), -1, "speech"))
         if found:
             slot = min(found)[2]
     if slot == "measure" and re.search(r"\bhow (?:far back|long ago)\b", question, re.I):

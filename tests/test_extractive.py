@@ -589,3 +589,16 @@ def test_who_was_first_with_the_news_is_who_broke_it(seed_bot) -> None:  # noqa:
     # The paper that first reported it is who says it, not what is asked.
     ans = seed_bot.ask("According to the newspaper that first reported the shipment, what might have been behind it?")
     assert "politics" in ans.text
+
+
+def test_what_she_said_about_when_is_a_quote_going_on_after_its_speaker(article_bot) -> None:  # noqa: ANN001
+    bridge = article_bot("twelfth_article.txt")
+    first = "Who is the county's highways director?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bridge.ask(first).text}]
+    ans = bridge.ask("What did she say about when it might reopen?", history=history)
+    assert "reopening date right now is guessing" in ans.text  # '"…," Okafor said. "Anyone who gives you…"'
+
+
+def test_the_year_something_first_happened_is_the_year_it_happened(article_bot) -> None:  # noqa: ANN001
+    bridge = article_bot("twelfth_article.txt")
+    assert "1939" in bridge.ask("What year did the bridge first open to traffic?").text

@@ -152,3 +152,8 @@ def test_how_long_ago_asks_when_and_where_else_names_nothing() -> None:
     assert has_rate("How much do they earn per hour?", "wages of $31 an hour")
     assert not has_rate("How much do they earn per hour?", "costs about 18 million dollars each day")
     assert has_rate("How many per year?", "an annual total of 40")
+
+
+def test_what_someone_said_about_when_asks_what_they_said() -> None:
+    assert analyse("What did she say about when it might reopen?").slot == "speech"
+    assert analyse("When did she say it might reopen?").slot == "time"
