@@ -1,19 +1,21 @@
 """The question sets run through the public contract with the extractive default.
 
-Twenty-seven sets: the project's own set for the seed article, seventeen more sets for the seed article written blind
-by other testers from the article alone, and one set each for nine unrelated articles written for the tests (the fourth
-to the tenth each written blind together with its questions). First runs, before any change prompted by a set, in
-percent (pass / answers / citations):
+Thirty-three sets: the project's own set for the seed article, twenty-one more sets for the seed article written blind
+by other testers from the article alone, and one set each for eleven unrelated articles written for the tests (the
+fourth to the twelfth each written blind together with its questions). First runs, before any change prompted by a
+set, in percent (pass / answers / citations):
 
     seed blind 1: 80 / 86 / 89      seed blind 2: 62.5 / 62 / 67    seed blind 3: 80 / 76 / 79
     seed blind 4: 72.5 / 77 / 72    seed blind 5: 72.5 / 74 / 72    seed blind 6: 85 / 89 / 89
     seed blind 7: 90 / 92 / 92      seed blind 8: 75 / 81 / 85      seed blind 9: 92.5 / 94 / 94
     seed blind 10: 70 / 83 / 75     seed blind 11: 92.5 / 91 / 91   seed blind 12: 77.5 / 80 / 82.5
     seed blind 13: 82.5 / 83 / 83   seed blind 14: 77.5 / 89 / 86   seed blind 15: 75 / 86.5 / 84
-    seed blind 16: 92.5 / 89 / 89   seed blind 17: 80 / 90 / 90
+    seed blind 16: 92.5 / 89 / 89   seed blind 17: 80 / 90 / 90     seed blind 18: 90 / 89.5 / 89.5
+    seed blind 19: 95 / 97 / 97     seed blind 20: 90 / 89.5 / 87   seed blind 21: 92.5 / 97 / 95
     fourth article: 69 / 69 / 72    fifth article: 50 / 52 / 55     sixth article: 36 / 38 / 45
     seventh article: 56 / 61 / 61   eighth article: 56 / 55 / 60.5  ninth article: 44 / 47 / 61
-    tenth article: 61 / 65 / 63
+    tenth article: 61 / 65 / 63     eleventh article: 64 / 73.5 / 73.5
+    twelfth article: 78 / 75 / 78
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
 precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to floors
@@ -31,7 +33,7 @@ from rag.evaluate import evaluate
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
-TARGETS = {  # the answering core's targets; measured on the project's set: 97.9 / 95.4 / 93.2 / 100 / 100 / 100
+TARGETS = {  # the answering core's targets; measured on the project's set: 97.9 / 97.7 / 95.5 / 100 / 100 / 100
     "answer_accuracy": 0.95,
     "citation_hit_rate": 0.95,
     "citation_precision": 0.90,
@@ -39,7 +41,7 @@ TARGETS = {  # the answering core's targets; measured on the project's set: 97.9
     "abstention_accuracy_nearmiss": 0.80,
     "followup_accuracy": 0.90,
 }
-SEED_FLOORS = {**TARGETS, "pass_rate": 0.94}  # pass measured 96.2
+SEED_FLOORS = {**TARGETS, "pass_rate": 0.94}  # pass measured 98.1
 METRICS = (
     "pass_rate",
     "answer_accuracy",
@@ -54,29 +56,35 @@ MEASURED = {
     "heldout_seed_questions.yaml": (100.0, 100.0, 100.0, 97.3, 100.0, 100.0, 100.0),
     "heldout2_seed_questions.yaml": (85.0, 86.5, 88.9, 82.0, 100.0, 100.0, 88.9),
     "heldout3_seed_questions.yaml": (97.5, 97.1, 97.1, 94.3, 100.0, 100.0, 100.0),
-    "heldout4_seed_questions.yaml": (87.5, 89.7, 87.2, 82.9, 100.0, 100.0, 100.0),
-    "heldout5_seed_questions.yaml": (90.0, 94.9, 92.3, 85.7, 100.0, 83.3, 100.0),
+    "heldout4_seed_questions.yaml": (90.0, 92.3, 89.7, 85.4, 100.0, 100.0, 100.0),
+    "heldout5_seed_questions.yaml": (92.5, 97.4, 94.9, 88.1, 100.0, 83.3, 100.0),
     "heldout6_seed_questions.yaml": (100.0, 100.0, 100.0, 92.5, 100.0, 100.0, 100.0),
     "heldout7_seed_questions.yaml": (97.5, 97.3, 97.3, 97.3, 100.0, 100.0, 100.0),
-    "heldout8_seed_questions.yaml": (85.0, 86.1, 88.2, 93.8, 100.0, 83.3, 100.0),
+    "heldout8_seed_questions.yaml": (87.5, 88.9, 91.2, 93.9, 100.0, 83.3, 100.0),
     "heldout9_seed_questions.yaml": (100.0, 100.0, 100.0, 97.3, 100.0, 100.0, 100.0),
     "heldout10_seed_questions.yaml": (85.0, 91.4, 82.1, 88.5, 100.0, 83.3, 100.0),
     "heldout11_seed_questions.yaml": (95.0, 94.3, 94.3, 97.1, 100.0, 100.0, 100.0),
     "heldout12_seed_questions.yaml": (92.5, 92.5, 92.5, 92.5, 100.0, 100.0, 83.3),
     "heldout13_seed_questions.yaml": (87.5, 86.1, 86.1, 83.8, 100.0, 83.3, 87.5),
     "heldout14_seed_questions.yaml": (85.0, 91.7, 88.9, 91.4, 100.0, 66.7, 100.0),
-    "heldout15_seed_questions.yaml": (87.5, 91.9, 89.2, 94.3, 83.3, 100.0, 88.9),
-    "heldout16_seed_questions.yaml": (95.0, 91.9, 91.9, 97.1, 100.0, 100.0, 66.7),
-    "heldout17_seed_questions.yaml": (90.0, 92.3, 92.3, 90.0, 100.0, 100.0, 81.8),
+    "heldout15_seed_questions.yaml": (92.5, 94.6, 94.6, 97.2, 83.3, 100.0, 100.0),
+    "heldout16_seed_questions.yaml": (95.0, 94.6, 94.6, 97.2, 100.0, 100.0, 77.8),
+    "heldout17_seed_questions.yaml": (95.0, 94.9, 97.4, 92.7, 100.0, 100.0, 81.8),
+    "heldout18_seed_questions.yaml": (97.5, 97.4, 97.4, 94.9, 100.0, 100.0, 100.0),
+    "heldout19_seed_questions.yaml": (95.0, 97.3, 97.3, 90.0, 83.3, 100.0, 100.0),
+    "heldout20_seed_questions.yaml": (90.0, 89.5, 86.8, 84.6, 100.0, 100.0, 80.0),
+    "heldout21_seed_questions.yaml": (92.5, 97.4, 94.7, 90.0, 100.0, 83.3, 100.0),
     "second_questions.yaml": (93.9, 93.8, 96.4, 96.4, 100.0, 100.0, 100.0),
     "third_questions.yaml": (96.7, 100.0, 100.0, 100.0, 100.0, 80.0, 100.0),
     "fourth_questions.yaml": (81.2, 79.3, 82.8, 92.3, 100.0, 100.0, 83.3),
     "fifth_questions.yaml": (75.0, 71.0, 71.0, 78.6, 100.0, 80.0, 75.0),
     "sixth_questions.yaml": (58.3, 58.8, 58.1, 66.7, 100.0, 50.0, 66.7),
-    "seventh_questions.yaml": (63.9, 63.6, 64.5, 71.4, 100.0, 66.7, 62.5),
+    "seventh_questions.yaml": (66.7, 66.7, 67.7, 75.0, 100.0, 66.7, 62.5),
     "eighth_questions.yaml": (63.9, 65.8, 71.0, 87.1, 60.0, 40.0, 58.3),
     "ninth_questions.yaml": (55.6, 55.6, 63.9, 74.2, 80.0, 40.0, 50.0),
-    "tenth_questions.yaml": (63.9, 67.6, 65.8, 83.3, 80.0, 60.0, 54.5),
+    "tenth_questions.yaml": (66.7, 73.0, 71.0, 84.4, 80.0, 60.0, 72.7),
+    "eleventh_questions.yaml": (77.8, 85.3, 85.3, 88.6, 60.0, 80.0, 100.0),
+    "twelfth_questions.yaml": (83.3, 80.6, 83.3, 96.8, 100.0, 80.0, 70.0),
 }
 # A floor is about one case below the measured figure: off-topic abstention stays whole, a near-miss is one of about
 # six, a follow-up one of about eight turns, the rest one of about forty.
@@ -92,34 +100,17 @@ def _below(summary: dict, floors: dict[str, float]) -> list[str]:
     return [f"{k}: {summary[k]} < {v}" for k, v in floors.items() if summary[k] is None or summary[k] < v - 0.0005]
 
 
+def _bot(name: str) -> str:
+    """The bot's fixture for a set: the seed's, the second article's, or the article under tests/data it is for."""
+    if "_seed_" in name:
+        return "seed_bot"
+    article = name.replace("_questions.yaml", "_article.txt")
+    return "second_bot" if article == "second_article.txt" else article
+
+
 SETS = [  # (question set, the bot's fixture or the article under tests/data, floors, at least this many cases)
     (ROOT / "tests" / "regression" / "questions.yaml", "seed_bot", SEED_FLOORS, 40),
-    (DATA / "heldout_seed_questions.yaml", "seed_bot", floors("heldout_seed_questions.yaml"), 40),
-    (DATA / "heldout2_seed_questions.yaml", "seed_bot", floors("heldout2_seed_questions.yaml"), 40),
-    (DATA / "heldout3_seed_questions.yaml", "seed_bot", floors("heldout3_seed_questions.yaml"), 40),
-    (DATA / "heldout4_seed_questions.yaml", "seed_bot", floors("heldout4_seed_questions.yaml"), 40),
-    (DATA / "heldout5_seed_questions.yaml", "seed_bot", floors("heldout5_seed_questions.yaml"), 40),
-    (DATA / "heldout6_seed_questions.yaml", "seed_bot", floors("heldout6_seed_questions.yaml"), 40),
-    (DATA / "heldout7_seed_questions.yaml", "seed_bot", floors("heldout7_seed_questions.yaml"), 40),
-    (DATA / "heldout8_seed_questions.yaml", "seed_bot", floors("heldout8_seed_questions.yaml"), 40),
-    (DATA / "heldout9_seed_questions.yaml", "seed_bot", floors("heldout9_seed_questions.yaml"), 40),
-    (DATA / "heldout10_seed_questions.yaml", "seed_bot", floors("heldout10_seed_questions.yaml"), 40),
-    (DATA / "heldout11_seed_questions.yaml", "seed_bot", floors("heldout11_seed_questions.yaml"), 40),
-    (DATA / "heldout12_seed_questions.yaml", "seed_bot", floors("heldout12_seed_questions.yaml"), 40),
-    (DATA / "heldout13_seed_questions.yaml", "seed_bot", floors("heldout13_seed_questions.yaml"), 40),
-    (DATA / "heldout14_seed_questions.yaml", "seed_bot", floors("heldout14_seed_questions.yaml"), 40),
-    (DATA / "heldout15_seed_questions.yaml", "seed_bot", floors("heldout15_seed_questions.yaml"), 40),
-    (DATA / "heldout16_seed_questions.yaml", "seed_bot", floors("heldout16_seed_questions.yaml"), 40),
-    (DATA / "heldout17_seed_questions.yaml", "seed_bot", floors("heldout17_seed_questions.yaml"), 40),
-    (DATA / "second_questions.yaml", "second_bot", floors("second_questions.yaml"), 30),
-    (DATA / "third_questions.yaml", "third_article.txt", floors("third_questions.yaml"), 30),
-    (DATA / "fourth_questions.yaml", "fourth_article.txt", floors("fourth_questions.yaml"), 30),
-    (DATA / "fifth_questions.yaml", "fifth_article.txt", floors("fifth_questions.yaml"), 30),
-    (DATA / "sixth_questions.yaml", "sixth_article.txt", floors("sixth_questions.yaml"), 30),
-    (DATA / "seventh_questions.yaml", "seventh_article.txt", floors("seventh_questions.yaml"), 30),
-    (DATA / "eighth_questions.yaml", "eighth_article.txt", floors("eighth_questions.yaml"), 30),
-    (DATA / "ninth_questions.yaml", "ninth_article.txt", floors("ninth_questions.yaml"), 30),
-    (DATA / "tenth_questions.yaml", "tenth_article.txt", floors("tenth_questions.yaml"), 30),
+    *((DATA / name, _bot(name), floors(name), 40 if "_seed_" in name else 30) for name in MEASURED),
 ]
 
 
