@@ -263,7 +263,7 @@ def entities_in(text: str) -> list[str]:
     found: list[str] = []
     for m in re.finditer(r"(?:[A-Z][\w'’-]*|[A-Z]{2,})(?:\s+(?:of\s+the\s+|of\s+|the\s+)?(?:[A-Z][\w'’-]*))*", text):
         phrase = m.group(0).strip()
-        first = phrase.split()[0].lower().rstrip("'’s")
+        first = re.sub(r"['’]s$", "", phrase.split()[0].lower())  # "Iran's" → "iran"; "Has" stays "has"
         at_start = (
             m.start() == 0
             or re.match(r"[\s\"“(]*$", text[: m.start()][-3:] or "") is not None
