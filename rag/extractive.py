@@ -99,6 +99,7 @@ WHO_IS = re.compile(
     re.I,
 )
 WHO_DID = re.compile(r"^\W*who\s+(?:first\s+)?([a-z]+ed)\b", re.I)  # "Who founded…", "Who first invented…"
+LEAD_BONUS = 0.04  # a news story's first line (its headline or lead) says its main event
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
@@ -1368,6 +1369,8 @@ class ExtractiveAnswerer:
             )
             if explains:
                 c.score += EXPLAINS_BONUS
+            if c.start == 0:
+                c.score += LEAD_BONUS
             if first_with_news and BROKE_NEWS_SAID.search(c.text):
                 c.score += KIND_BONUS  # "Who got the scoop?": the sentence that says who broke the news
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted

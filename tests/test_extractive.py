@@ -602,3 +602,8 @@ def test_what_she_said_about_when_is_a_quote_going_on_after_its_speaker(article_
 def test_the_year_something_first_happened_is_the_year_it_happened(article_bot) -> None:  # noqa: ANN001
     bridge = article_bot("twelfth_article.txt")
     assert "1939" in bridge.ask("What year did the bridge first open to traffic?").text
+
+
+def test_the_main_event_is_answered_from_the_lead(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Iran is giving which type of rocket to which country, please?")
+    assert ans.text.startswith("Iran reportedly shifts ballistic missiles to Russia")
