@@ -8,6 +8,7 @@ from typing import Any
 
 from rag.question import MONTHS, QWORDS, UNNAMED_RE, asked_kind, entities_in
 from rag.text import STOPWORDS, stem, words
+from rag.thesaurus import is_noun
 
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
@@ -197,9 +198,17 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         q = SUBJECT_IT.sub(lambda m: f"{m.group(1)} {subject}", q, count=1)
         replaced = True
     # "that paper" after "Which paper first reported it?" is the paper the answer named.
+    # So is "that paper" after "Which newspaper…?" or "Who first reported it?".
     kind = asked_kind(prev_q)
     named = [e for e in entities_in(prev_a) if e not in entities_in(prev_q)]
-    that = re.search(rf"\b(?:that|this|the same|the)\s+{re.escape(kind)}\b", q, re.I) if kind else None
+    that = re.search(r"\b(?:that|this|the same)\s+([a-z]+)\b", q, re.I)
+    if that and not (
+        (kind and kind.lower().endswith(that.group(1).lower()))
+        or (not kind and re.match(r"^\W*who\b", prev_q, re.I) and is_noun(that.group(1).lower(), strict=True))
+    ):
+        that = None
+    if kind and not that:
+        that = re.search(rf"\b(?:the)\s+{re.escape(kind)}\b", q, re.I)
     if that and named and not replaced:
         q = q[: that.start()] + named[0] + q[that.end() :]
         replaced = True

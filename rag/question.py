@@ -418,8 +418,16 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
             if re.search(asks, question, re.I):
                 unit = family
                 break
+    # "What might be behind the delivery?", "… say was behind it?" ask why; "What was behind the door?" does not
+    behind = re.search(
+        r"\b(?:might|could|may|would|must)\s+(?:have\s+been|be)\s+behind\b|\bbehind\s+(?:it|this|that|them)\b",
+        question,
+        re.I,
+    )
+    if behind and slot == "other":
+        slot = "reason"
     terms: list[str] = []
-    aside = excluded_words(question) | order_adverbs(question)
+    aside = excluded_words(question) | order_adverbs(question) | ({"behind"} if behind else set())
     # "how long" asks for a length, not "long"; "how far away" for a distance, not "away"
     how = {w for m in HOW_WORD.finditer(question) for w in words(m.group(0))}
     how |= {w for m in RATE_ASKED.finditer(question) for w in words(m.group(0))}  # "per year" asks for a rate

@@ -189,3 +189,13 @@ def test_a_short_follow_up_naming_something_new_is_not_bare_and_that_noun_points
     # "that point" is the one just made: a reference, not a new topic the answer must say.
     q = analyse("Where did Volodymyr Zelensky make that point?", ["need", "urgent"])
     assert q.weights["point"] == 0.5 and q.weights["zelensky"] == 1.0
+
+
+def test_that_paper_is_the_paper_the_last_answer_named() -> None:
+    for first in ("Which newspaper first reported the delivery?", "Who first reported that Iran had delivered them?"):
+        history = [
+            {"role": "user", "content": first},
+            {"role": "assistant", "content": "The Wall Street Journal broke the news of Iran's delivery. [1]"},
+        ]
+        standalone, _ = condense("What did that paper say might be behind it?", history)
+        assert standalone.startswith("What did Wall Street Journal say"), standalone

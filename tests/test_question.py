@@ -157,3 +157,8 @@ def test_how_long_ago_asks_when_and_where_else_names_nothing() -> None:
 def test_what_someone_said_about_when_asks_what_they_said() -> None:
     assert analyse("What did she say about when it might reopen?").slot == "speech"
     assert analyse("When did she say it might reopen?").slot == "time"
+
+
+def test_what_is_behind_something_asks_why() -> None:
+    info = analyse("What might be behind the delivery?")
+    assert info.slot == "reason" and "behind" not in info.terms
