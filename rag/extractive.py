@@ -816,6 +816,11 @@ def _federal(name: str, depth: int = 2) -> bool:
     return any("federal" in k for k in kinds(name.lower().replace(" ", "_"), depth))
 
 
+def _us_government(name: str) -> bool:
+    """ "Washington", "the White House", "the US": the United States' government, by its seat or its name."""
+    return _federal(name) or _said_related(same_place(name), UNITED_STATES)
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
 
@@ -998,6 +1003,9 @@ class ExtractiveAnswerer:
         )
         kind = {stem(w) for w in asked_phrase(q.text) if w in lower} if describing else set()
         framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
+        # "Washington and its partners": the government whose agency the article quotes, whatever the sentence calls it
+        if self._names_federal():
+            kind |= {t for e in q.entities if _us_government(e) for t in tokens(e)}
         # "What year did the bridge first open?": the year it opened; "first" need not be said
         ordinal = ORDINALS if q.slot == "time" else frozenset()
         focus = [
@@ -1089,8 +1097,7 @@ class ExtractiveAnswerer:
         far: list[str] = []
         close: list[str] = []
         seats: list[str] = []
-        # "National Security Council": a federal agency, named in the passages or elsewhere in the document
-        federal = any(_federal(n, 6) for n in dict.fromkeys([*names, *getattr(self._local, "names", ())]))
+        federal = self._names_federal(names)
         for ent in q.entities:
             if _demonym(ent):  # "American official": an adjective, not a name the article must hold
                 continue
@@ -1105,7 +1112,7 @@ class ExtractiveAnswerer:
                 continue
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
-            if federal and (_federal(ent) or _said_related(same_place(ent), UNITED_STATES)):
+            if federal and _us_government(ent):
                 continue  # "Washington", "the White House": the government whose agency the article names
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
                 if not _said_related(same_place(ent), name_terms):  # "Tehran": Iran is named
@@ -1122,6 +1129,10 @@ class ExtractiveAnswerer:
         named = [e for e in q.entities if not _demonym(e) and e not in far + close + seats]
         (close if named else far).extend(seats)
         return far, close
+
+    def _names_federal(self, names: Sequence[str] = ()) -> bool:
+        """Whether the passages or the rest of the document name a federal agency ("National Security Council")."""
+        return any(_federal(n, 6) for n in dict.fromkeys([*names, *getattr(self._local, "names", ())]))
 
     def _counts_like(self, q: QuestionInfo, text: str) -> bool:
         """A figure in the sentence counts the thing asked for, or something like it: "nine turboprops" is no

@@ -607,3 +607,10 @@ def test_the_year_something_first_happened_is_the_year_it_happened(article_bot) 
 def test_the_main_event_is_answered_from_the_lead(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Iran is giving which type of rocket to which country, please?")
     assert ans.text.startswith("Iran reportedly shifts ballistic missiles to Russia")
+
+
+def test_washington_is_said_by_the_agency_the_article_quotes(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask(
+        "At which gatherings this summer did Washington and its partners signal they were ready to punish such a move?"
+    )
+    assert "G7 and NATO summits" in ans.text
