@@ -112,7 +112,9 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"^\s*why\b|\bwhat\s+(?:(?:might|could|may|would)\s+)?(?:(?:have\s+been|be|is|was|were|are)\s+)?"
             r"(?:behind (?:it|this|that|them)|the (?:reason|cause|motive)s? (?:for|of|behind))\b|"
-            r"\bwhat\s+(?:caused|prompted|drove|motivated)\b",
+            r"\bwhat\s+(?:caused|prompted|drove|motivated)\b|"
+            # "What reason did the paper suggest…?", "what might explain why…?"
+            r"\bwhat\s+(?:reasons?|causes?|motives?|explanations?)\b|\bwhat\s+(?:might|could|may|would)\s+explain\b",
             re.I,
         ),
         "reason",
@@ -157,6 +159,7 @@ SLOT_WORDS = {
         "comment",
     },
     "model": {"model", "models", "version", "versions", "variant", "variants"},
+    "reason": {"reason", "reasons", "cause", "causes", "motive", "motives", "explain", "explanation", "explanations"},
     "time": {"when", "year", "date", "day", "month", "time"},
     "address": {"address", "street", "located", "location"},
     "place": {"where", "city", "country", "town", "place", "state", "region", "location", "located"},
@@ -420,14 +423,15 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
                 break
     # "What might be behind the delivery?", "… say was behind it?" ask why; "What was behind the door?" does not
     behind = re.search(
-        r"\b(?:might|could|may|would|must)\s+(?:have\s+been|be)\s+behind\b|\bbehind\s+(?:it|this|that|them)\b",
+        r"\b(?:might|could|may|would|must)\s+(?:have\s+been|be|lie|have\s+lain)\s+behind\b|"
+        r"\b(?:lies?|lay)\s+behind\b|\bbehind\s+(?:it|this|that|them)\b",
         question,
         re.I,
     )
     if behind and slot == "other":
         slot = "reason"
     terms: list[str] = []
-    aside = excluded_words(question) | order_adverbs(question) | ({"behind"} if behind else set())
+    aside = excluded_words(question) | order_adverbs(question) | ({"behind", "lie", "lies", "lay"} if behind else set())
     # "how long" asks for a length, not "long"; "how far away" for a distance, not "away"
     how = {w for m in HOW_WORD.finditer(question) for w in words(m.group(0))}
     how |= {w for m in RATE_ASKED.finditer(question) for w in words(m.group(0))}  # "per year" asks for a rate

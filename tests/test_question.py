@@ -162,3 +162,14 @@ def test_what_someone_said_about_when_asks_what_they_said() -> None:
 def test_what_is_behind_something_asks_why() -> None:
     info = analyse("What might be behind the delivery?")
     assert info.slot == "reason" and "behind" not in info.terms
+
+
+def test_a_reason_asked_in_other_words() -> None:
+    for question in (
+        "What reason did the paper suggest might lie behind the shipment?",
+        "According to the Journal, what might explain why the missiles were handed over?",
+        "According to the Journal, what might lie behind the shipment of the missiles?",
+    ):
+        info = analyse(question)
+        assert info.slot == "reason", question
+        assert not {"reason", "explain", "lie", "behind"} & set(info.focus_terms()), question
