@@ -992,6 +992,13 @@ class ExtractiveAnswerer:
                 refers or (definite and (stem(definite.group(1)) in c.terms or _same_paragraph(c, best)))
             ):
                 near |= c.terms  # … as is one whose "The documents" are those the sentence before spoke of
+        # "Where did Maria Steindl study?": a sentence about another person ("Dr. Johannes Pichler … who studies") is
+        # not about her, however often the article names her
+        others = {t for n in person_names(best.text) for t in tokens(n)}
+        for person in person_names(q.text) if q.slot not in ("person", "agent") else []:  # (who asks for another)
+            asked = tokens(person)
+            if others and not others & set(asked) and not any(_has_term(t, near) for t in asked):
+                return asked
         # Terms the article never uses cannot be checked here; terms it uses everywhere say nothing. The noun of
         # "which outlet…" is not said either when the sentence names one ("CNN"): the slot check has seen the name.
         # Nor are the common words describing it ("which news organization…": CNN is one, the sentence need not say
@@ -1238,9 +1245,12 @@ class ExtractiveAnswerer:
         terms = set(tokens(text))
         if _has_term(role, terms):
             return True
-        cwords = [w for w in words(text) if PERSON_ROLE_RE.fullmatch(w)]
+        # A role the sentence gives, in the project's list or a kind of person to WordNet ("climatologist")
+        cwords = [w for w in words(text) if PERSON_ROLE_RE.fullmatch(w) or (len(w) > 3 and is_a(w, "person"))]
         if not cwords:
             return False
+        if any(is_a(w, m.group(1).lower()) for w in cwords):
+            return True  # "which scientist": "a climatologist"
         vs = self.vectors([m.group(1).lower(), *cwords])
         return float((vs[1:] @ vs[0]).max()) >= ROLE_SIM
 

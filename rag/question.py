@@ -13,7 +13,8 @@ QWORDS = frozenset("what which who whom whose when where why how is are was were
 GENERIC = frozenset(
     (
         "name names happen happened many much kind type sort thing things one ones exactly exact specific "
-        "describe described called mean meaning role part year years date month day time number amount new"
+        "describe described called mean meaning role part year years date month day time number amount new "
+        "quoted quote quotes cited"
     ).split()
 )
 
@@ -379,6 +380,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         re.I,
     ):
         slot = "money"  # "What was Northwind's annual revenue?" asks for a sum
+    if slot == "money" and re.search(
+        r"\bhow much\s+(?:[a-z]+er|more|less|longer|further|farther)\s+than\b", question, re.I
+    ):
+        slot = "measure"  # "How much warmer than normal was March?" asks for a difference, not a sum
     if slot == "measure" and MONEY_NOUN.search(question):
         slot = "money"  # "How big was the fine?" asks for an amount of money
     if slot == "money" and MONEY_AS_TOPIC.search(question) and not re.search(r"\bhow much\b", question, re.I):

@@ -614,3 +614,10 @@ def test_washington_is_said_by_the_agency_the_article_quotes(seed_bot) -> None: 
         "At which gatherings this summer did Washington and its partners signal they were ready to punish such a move?"
     )
     assert "G7 and NATO summits" in ans.text
+
+
+def test_a_sentence_about_another_person_is_not_about_the_one_asked(article_bot) -> None:  # noqa: ANN001
+    wine = article_bot("thirteenth_article.txt")
+    ans = wine.ask("Where did Maria Steindl go to university and what did she study?")  # only Pichler's is named
+    assert ans.abstained and not ans.citations
+    assert "3.1 degrees" in wine.ask("How much warmer than normal was March in the valley?").text

@@ -173,3 +173,9 @@ def test_a_reason_asked_in_other_words() -> None:
         info = analyse(question)
         assert info.slot == "reason", question
         assert not {"reason", "explain", "lie", "behind"} & set(info.focus_terms()), question
+
+
+def test_how_much_more_than_asks_for_a_difference_and_quoted_names_no_topic() -> None:
+    assert analyse("How much warmer than normal was March in the valley?").slot == "measure"
+    assert analyse("How much did the repairs cost?").slot == "money"
+    assert analyse("Which climate scientist is quoted in the article?").terms == ["climat", "scientist"]
