@@ -79,6 +79,10 @@ class Chatbot:
         about = self.conversation_document(question, standalone, history)
         hits = self.searcher.search(search_text(standalone), self.settings.top_k, about=about)
         info = question_info(question, standalone, context, history)
+        if info.slot == "overview" and hits:  # "What is the article about?": its opening passages, retrieved too
+            lead = self.searcher.lead(about or hits[0].passage.source, hits[0].query_vector)
+            ids = {h.passage.id for h in lead}
+            hits = [*lead, *(h for h in hits if h.passage.id not in ids)][: max(self.settings.top_k, len(lead))]
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):

@@ -99,6 +99,7 @@ WHO_IS = re.compile(
     re.I,
 )
 WHO_DID = re.compile(r"^\W*who\s+(?:first\s+)?([a-z]+ed)\b", re.I)  # "Who founded…", "Who first invented…"
+OVERVIEW_SENTENCES = 2  # "What is the article about?" is answered by its headline and lead
 LEAD_BONUS = 0.04  # a news story's first line (its headline or lead) says its main event
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
@@ -343,6 +344,15 @@ def _saying(word: str) -> bool:
     return word in SAYING or bool(SAYING.intersection(verb_bases(word)))
 
 
+# What a request asks for: "Can you give me a recipe for…", "Could you recommend some hotels…"
+REQUESTED = re.compile(
+    r"^\s*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:give|tell|show|list|provide|share|recommend|"
+    r"suggest|find)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+|some\s+|any\s+|good\s+|few\s+)*([a-z]+)",
+    re.I,
+)
+ABOUT_THE_TEXT = frozenset(  # what a request may ask of any article: "give me a summary"
+    "summary overview rundown gist recap details detail information info update background context facts".split()
+)
 REACTION_WORDS = frozenset(stem(w) for w in "respond response react reaction reply answer".split())
 
 
@@ -1420,6 +1430,16 @@ class ExtractiveAnswerer:
             self._local.names = ()
 
     def _answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
+        if q.slot == "overview":  # the story in its own opening words: its first sentences
+            source = next((h.passage.source for h in hits if h.passage.start == 0), None)
+            opening = sorted((c for c in candidates(hits) if c.passage.source == source), key=lambda c: c.start)
+            chosen: list[Candidate] = []
+            for c in opening[:OVERVIEW_SENTENCES]:
+                if chosen and sum(len(o.text) for o in chosen) + len(c.text) > MAX_CHARS:
+                    break
+                chosen.append(c)
+            if chosen:
+                return self._compose(chosen)
         cands = _named_sources(q, candidates(hits))
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
@@ -1538,6 +1558,17 @@ class ExtractiveAnswerer:
                 f"The article doesn't say whether {' or '.join(w for w, _ in choice)}.",
                 "no sentence says any of the alternatives asked about",
             )
+        wanted = REQUESTED.match(q.text)
+        if wanted and not q.previous:
+            # "Can you give me a recipe for apricot dumplings?": what is asked for must be something the article has
+            word = wanted.group(1).lower()
+            thing = stem(word)
+            if (
+                word not in STOPWORDS | ABOUT_THE_TEXT
+                and self.idf(thing) >= self._max_idf
+                and self._not_said_otherwise(q, [thing], best)
+            ):
+                return self._abstain(f"The article doesn't say anything about {topic}.", f"no sentence gives a {thing}")
         how = HOW_TO.match(q.text)
         if how and how.group(1).lower() not in STOPWORDS:
             # "How do I reverse a list?" is answered by a sentence that says how to reverse, not by one about lists.

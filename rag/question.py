@@ -139,6 +139,12 @@ MODEL_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}(?:models?|versi
 MODEL_NAME = re.compile(r"\b[A-Z][\w]*-?\d+[\w-]*\b")
 LEADING_WH = re.compile(r"^\W*(when|where|why|who|whom)\b", re.I)
 YES_NO = re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|has|have|had|should)\b", re.I)
+# "Can you give me a recipe…?" asks for something, not whether it can be given
+REQUEST = re.compile(
+    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:give|tell|show|explain|list|name|describe|provide|share|"
+    r"summari[sz]e|recommend|suggest|help|find)\b",
+    re.I,
+)
 # Words that only say which kind of fact is wanted; they are not what the question is about.
 SLOT_WORDS = {
     "money": {"money", "cost", "price", "pay", "paid", "spend", "spent", "worth", "much", "dollar", "fund"},
@@ -287,6 +293,7 @@ def entities_in(text: str) -> list[str]:
                 or NUMBER_WORD.fullmatch(phrase)
                 or (phrase.endswith("ly") and is_adverb(phrase))  # "Roughly how many…"
                 or (phrase.endswith("s") and is_plural_noun(phrase))  # "Cracks were only found…"
+                or (phrase.endswith("ing") and bool(verb_bases(phrase)))  # "Starting when?"
             )
         ):
             continue  # "Two night-shift workers were treated…": no name
@@ -355,9 +362,20 @@ def order_adverbs(question: str) -> set[str]:
 SPOKE_FOR = re.compile(r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking)\s+(?:for|on behalf of)\b", re.I)
 
 
+# "Summarize the article", "What is this story about?", "Give me the gist": the article as a whole
+OVERVIEW = re.compile(
+    r"\bsummar(?:y|ise|ize|ising|izing)\b|\boverview\b|\bgist\b|\btl;?\s?dr\b|\brundown\b|\brecap\b|"
+    r"\bmain (?:points?|ideas?|story|news|takeaways?)\b|\bkey (?:points|takeaways)\b|"
+    r"^\W*what(?:['’]s| is| was)\s+(?:the|this)\s+(?:article|story|piece|report|news)\s+(?:about|saying)\W*$",
+    re.I,
+)
+
+
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
     question = SPOKE_FOR.sub("who is the spokesperson for", question)  # "Who spoke for the regulator?"
+    if OVERVIEW.search(question) and not context_terms:
+        return QuestionInfo(question, "overview", [], [], {}, None)
     slot = "other"
     asked = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", NOT_ASKING.sub("about", question))
     lead = LEADING_WH.match(asked)
@@ -418,7 +436,7 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "speech"
     if slot == "other" and MODEL_ASKED.search(question):
         slot = "model"
-    if YES_NO.match(question) and slot not in ("time", "place", "address"):
+    if YES_NO.match(question) and not REQUEST.match(question) and slot not in ("time", "place", "address"):
         slot = "yesno"
     unit = None
     if slot == "measure":

@@ -63,6 +63,23 @@ class HybridSearcher:
                 "if it is damaged, rebuild it: rag ingest --rebuild [PATH...]"
             ) from None
 
+    def lead(self, source: str, query_vector: list[float] | None = None, chars: int = 600) -> list[Hit]:
+        """The passages a document opens with, its first ``chars`` characters (its headline and lead): what an
+        overview of it quotes."""
+        col = self.store.chunks()
+        if col is None:
+            return []
+        got = col.get(
+            where={"$and": [{"source": source}, {"start": {"$lt": chars}}]}, include=["documents", "metadatas"]
+        )
+        rows = sorted(
+            zip(got["ids"], got["documents"], got["metadatas"], strict=True), key=lambda r: int(r[2]["start"])
+        )
+        return [
+            Hit(Passage(cid, source, int(meta["start"]), int(meta["end"]), text, 0.0), 0.0, 0.0, query_vector)
+            for cid, text, meta in rows
+        ]
+
     def document_of(self, text: str) -> str | None:
         """The document a quoted sentence comes from, when the store holds several (None otherwise)."""
         index = self.lexical.get()

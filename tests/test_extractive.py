@@ -621,3 +621,19 @@ def test_a_sentence_about_another_person_is_not_about_the_one_asked(article_bot)
     ans = wine.ask("Where did Maria Steindl go to university and what did she study?")  # only Pichler's is named
     assert ans.abstained and not ans.citations
     assert "3.1 degrees" in wine.ask("How much warmer than normal was March in the valley?").text
+
+
+def test_an_overview_quotes_the_opening_of_the_story(seed_bot, article_bot) -> None:  # noqa: ANN001
+    for question in ("What is the article about?", "Summarize the article.", "Give me a quick overview"):
+        ans = seed_bot.ask(question)
+        assert ans.text.startswith("Iran reportedly shifts ballistic missiles to Russia"), question
+        assert ans.citations and all(c.supported for c in ans.citations)
+        assert len(ans.citations) <= 2 and ans.citations[0].start == 0
+    wine = article_bot("thirteenth_article.txt")
+    assert wine.ask("Summarize the story").text.startswith("Late frost destroys up to 40 percent")
+
+
+def test_a_request_for_something_the_article_lacks(article_bot) -> None:  # noqa: ANN001
+    wine = article_bot("thirteenth_article.txt")
+    ans = wine.ask("Can you give me a recipe for apricot dumplings?")  # apricots yes, recipes no
+    assert ans.abstained and not ans.citations

@@ -179,3 +179,12 @@ def test_how_much_more_than_asks_for_a_difference_and_quoted_names_no_topic() ->
     assert analyse("How much warmer than normal was March in the valley?").slot == "measure"
     assert analyse("How much did the repairs cost?").slot == "money"
     assert analyse("Which climate scientist is quoted in the article?").terms == ["climat", "scientist"]
+
+
+def test_requests_overviews_and_an_opening_participle() -> None:
+    assert analyse("Can you give me a recipe for apricot dumplings?").slot != "yesno"
+    assert analyse("Can Iran send more missiles?").slot == "yesno"
+    assert analyse("What is this story about?").slot == "overview"
+    assert analyse("Summarize the article, please").slot == "overview"
+    assert analyse("What is the story about the drones?").slot != "overview"
+    assert analyse("Starting when?").entities == []
