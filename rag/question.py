@@ -13,8 +13,7 @@ QWORDS = frozenset("what which who whom whose when where why how is are was were
 GENERIC = frozenset(
     (
         "name names happen happened many much kind type sort thing things one ones exactly exact specific "
-        "describe described called mean meaning role part year years date month day time number amount new "
-        "quoted quote quotes cited"
+        "describe described called mean meaning role part year years date month day time number amount new"
     ).split()
 )
 
