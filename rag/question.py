@@ -370,10 +370,25 @@ OVERVIEW = re.compile(
 )
 
 
+OVERVIEW_WORDS = frozenset(
+    "summary summarise summarize summarising summarizing overview gist tl dr tldr rundown recap main key point points "
+    "idea ideas takeaway takeaways story news article piece report quick quickly short brief briefly give provide "
+    "you me us please can could would".split()
+)
+
+
+def asks_overview(question: str) -> bool:
+    """A request for the article as a whole, and for nothing in particular ("As a student summarizing the piece,
+    what did the G7 threaten?" asks what the G7 threatened)."""
+    return bool(OVERVIEW.search(question)) and all(
+        w in STOPWORDS or w in QWORDS or w in OVERVIEW_WORDS for w in words(question)
+    )
+
+
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:
     """Slot, key terms (with context terms from earlier turns at half weight) and entities of a question."""
     question = SPOKE_FOR.sub("who is the spokesperson for", question)  # "Who spoke for the regulator?"
-    if OVERVIEW.search(question) and not context_terms:
+    if asks_overview(question) and not context_terms:
         return QuestionInfo(question, "overview", [], [], {}, None)
     slot = "other"
     asked = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", NOT_ASKING.sub("about", question))

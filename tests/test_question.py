@@ -187,3 +187,4 @@ def test_requests_overviews_and_an_opening_participle() -> None:
     assert analyse("Summarize the article, please").slot == "overview"
     assert analyse("What is the story about the drones?").slot != "overview"
     assert analyse("Starting when?").entities == []
+    assert analyse("As a student summarizing the piece - what did the G7 threaten Iran with?").slot != "overview"
