@@ -327,7 +327,7 @@ def phrase_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     return out
 
 
-def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str]) -> bool:
+def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str] | frozenset[str]) -> bool:
     return any(all(p in terms for p in parts) for parts in options or ())
 
 
@@ -641,7 +641,7 @@ def _close_quote(chosen: list[Candidate], cands: list[Candidate]) -> list[Candid
 
 def _owner(text: str, role: str) -> list[str]:
     """Who a role belongs to: "Russia's president", "Russian President", "president of Russia" → ["russi"]."""
-    owners = []
+    owners: list[str] = []
     for m in re.finditer(rf"\b((?-i:[A-Z])[\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
         if m.group(1)[:1].isupper() and m.group(1).lower() not in STOPWORDS:
             # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
@@ -1365,12 +1365,12 @@ class ExtractiveAnswerer:
         # "How many beds…?": when a sentence counts beds ("the 412-bed hospital"), a figure counting nurses beside the
         # hospital's name is no answer.
         # People are counted in many words ("a staff of 14", "250,000 visits"): "1,200 people" does not rule those out.
-        exact = counted not in (None, *GENERIC_COUNTS) and any(_counts(counted, c.text) for c in cands)
+        exact = counted is not None and counted not in GENERIC_COUNTS and any(_counts(counted, c.text) for c in cands)
         for c in cands:
             c.slot = self._slot(q, c.text, c.terms) and (
                 q.slot not in ("person", "agent") or self._role_said(q, c.text)
             )
-            if exact and c.slot and not _counts(counted, c.text):
+            if exact and counted and c.slot and not _counts(counted, c.text):
                 c.slot = False
             if q.slot == "speech" and not c.slot:  # inside a quotation opened by a sentence naming the speaker
                 opener = _quotation_opener(c, cands)

@@ -51,6 +51,7 @@ class LexicalIndex:
 
         by = self.__dict__.get("_by_source")
         if by is None:
+            assert self.sources is not None and self.source_names is not None
             order = np.argsort(self.sources, kind="stable")
             cuts = np.flatnonzero(np.diff(self.sources[order])) + 1
             by = {
@@ -62,6 +63,7 @@ class LexicalIndex:
         return by.get(source, np.zeros(0, dtype=np.int64))
 
     def source_of(self, row: int) -> str:
+        assert self.sources is not None and self.source_names is not None
         return self.source_names[int(self.sources[row])]
 
     def df(self, term: str) -> int:

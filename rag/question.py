@@ -797,8 +797,9 @@ def has_slot(
             and not (" " not in e and sentence.lstrip('"“ ').startswith(e) and is_common_word(e))
         ]
         # "Which company supplies the trams?" asks for a company's name: "the company denied…" names none.
-        named = question_words is not None and names_kind(" ".join(question_words))
-        kind = (asked_kind(" ".join(question_words)) or "") if named else ""
+        phrase = " ".join(question_words or [])
+        named = question_words is not None and names_kind(phrase)
+        kind = (asked_kind(phrase) or "") if named else ""
         if kind and {"location", "region"} & kinds(kind, 6):
             # "Which Ukrainian cities were hit?": "Russia" is a place WordNet knows, and it is no city; a person or
             # a body ("Ukraine Defense Contact Group") is no place at all.

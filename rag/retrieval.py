@@ -101,7 +101,8 @@ class HybridSearcher:
         # Exact cosine over the cached vectors: Chroma's HNSW missed a small article among many unrelated
         # documents (recall@30 0.63 at 20k chunks), and a matrix product is a few ms at 100k chunks.
         qv = np.asarray(vec, dtype=np.float32)
-        mine = index.rows_of(about) if about and index.sources is not None and len(index.source_names) > 1 else None
+        several = index.sources is not None and len(index.source_names or []) > 1
+        mine = index.rows_of(about) if about and several else None
         if mine is not None and len(mine):
             fused, evidence = _rank(index, query, qv, depth, mine)
             best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
