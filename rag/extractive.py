@@ -362,6 +362,11 @@ def _modified(term: str, text: str) -> bool:
     return any(i and stem(w) == term and ws[i - 1] not in STOPWORDS for i, w in enumerate(ws))
 
 
+def breaks_news(q: QuestionInfo, text: str) -> bool:
+    """ "Which outlet first reported Iran sending them?": a sentence saying who broke the news of it, in any words."""
+    return q.slot in ("agent", "person") and bool(FIRST_WITH_NEWS.search(q.text) and BROKE_NEWS_SAID.search(text))
+
+
 def _reaction_by(question: str) -> str:
     """Whose response the question asks for ("How did Iran respond…?": "Iran"), or ""."""
     m = REACTION_ASKED.search(question)
@@ -1178,8 +1183,11 @@ class ExtractiveAnswerer:
         return float((vs[1:] @ vs[0]).max()) >= SOFT_SAID
 
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
-        if q.unit == "duration" and HOW_LONG_SINCE.search(q.text) and SINCE.search(text):
-            return True  # "How long has Washington been warning?": "since the outset of the invasion"
+        since = (q.unit == "duration" and HOW_LONG_SINCE.search(q.text)) or (
+            q.slot == "time" and re.search(r"\bsince when\b", q.text, re.I)
+        )
+        if since and SINCE.search(text):
+            return True  # "How long has Washington been warning?", "Since when?": "since the outset of the invasion"
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
@@ -1329,9 +1337,6 @@ class ExtractiveAnswerer:
         aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
         reacting = _reaction_by(q.text)
-        # "Which outlet got the scoop?" asks who broke the news; "according to the paper that first reported it,
-        # what…" asks something else
-        first_with_news = q.slot in ("agent", "person") and bool(FIRST_WITH_NEWS.search(q.text))
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
@@ -1402,12 +1407,14 @@ class ExtractiveAnswerer:
                 c.score += EXPLAINS_BONUS
             if c.start == 0:
                 c.score += LEAD_BONUS
-            if first_with_news and BROKE_NEWS_SAID.search(c.text):
-                c.score += KIND_BONUS  # "Who got the scoop?": the sentence that says who broke the news
+            if breaks_news(q, c.text):
+                # "Which outlet got the scoop?": the sentence that says who broke the news ("according to the paper
+                # that first reported it, what…" asks something else)
+                c.score += KIND_BONUS
             if continuing:  # "And now?", "What else?": what comes next, not what was already quoted
                 if c in before and not explains and q.slot not in SLOT_PHRASE:
                     c.score *= 0.5
-                elif any(_just_before(b, c) for b in before):
+                elif c not in before and any(_just_before(b, c) for b in before):
                     c.score += NEXT_BONUS
 
     # -- answer -----------------------------------------------------------------------------------------------
@@ -1527,7 +1534,11 @@ class ExtractiveAnswerer:
                     q,
                     c,
                     cands,
-                    COUNTED_LIMIT if (counted and _counts(counted, c.text)) or _names_a(kind, c.text) else 0.5,
+                    1.0  # who broke the news, whatever words the news is told in
+                    if breaks_news(q, c.text)
+                    else COUNTED_LIMIT
+                    if (counted and _counts(counted, c.text)) or _names_a(kind, c.text)
+                    else 0.5,
                 )
             ]
             if not on_focus:

@@ -289,6 +289,7 @@ def entities_in(text: str) -> list[str]:
             and (
                 phrase.lower() in STOPWORDS
                 or phrase.lower() in LEAD_INS
+                or phrase.lower() in HEDGES  # "Since when?"
                 or NUMBER_WORD.fullmatch(phrase)
                 or (phrase.endswith("ly") and is_adverb(phrase))  # "Roughly how many…"
                 or (phrase.endswith("s") and is_plural_noun(phrase))  # "Cracks were only found…"

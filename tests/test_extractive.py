@@ -637,3 +637,11 @@ def test_a_request_for_something_the_article_lacks(article_bot) -> None:  # noqa
     wine = article_bot("thirteenth_article.txt")
     ans = wine.ask("Can you give me a recipe for apricot dumplings?")  # apricots yes, recipes no
     assert ans.abstained and not ans.citations
+
+
+def test_lower_case_first_reports_and_since_when(seed_bot) -> None:  # noqa: ANN001
+    assert "broke the news" in seed_bot.ask("which outlet first reported iran sending the missiles?").text
+    first = "What has the NSC spokesperson been warning about?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    ans = seed_bot.ask("since when?", history=history)
+    assert "since the outset" in ans.text

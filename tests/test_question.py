@@ -188,3 +188,7 @@ def test_requests_overviews_and_an_opening_participle() -> None:
     assert analyse("What is the story about the drones?").slot != "overview"
     assert analyse("Starting when?").entities == []
     assert analyse("As a student summarizing the piece - what did the G7 threaten Iran with?").slot != "overview"
+
+
+def test_an_opening_hedge_names_nothing() -> None:
+    assert analyse("Since when?").entities == []
