@@ -16,7 +16,7 @@ from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswer
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
-from rag.question import QuestionInfo, analyse, back_off, entities_in
+from rag.question import QuestionInfo, analyse, back_off, entities_in, truecase
 from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
@@ -27,6 +27,7 @@ from rag.types import Answer, Delta, Passage
 log = logging.getLogger(__name__)
 
 NOT_IN_ARTICLE = "The article doesn't say."
+MAX_NAMED_DOCUMENTS = 50  # a store of at most this many documents lends their names to lower-case questions
 BORROWED_WEIGHT = 0.99  # full support in coverage, but not part of the question's own focus
 
 
@@ -75,10 +76,11 @@ class Chatbot:
         """Text deltas as the answer is produced, then the final Answer."""
         t0 = time.perf_counter()
         question = self.check_question(question)
-        standalone, context = self.condense(question, history or [])
-        about = self.conversation_document(question, standalone, history)
+        asked, history = self.cased(question, history or [])
+        standalone, context = self.condense(asked, history)
+        about = self.conversation_document(asked, standalone, history)
         hits = self.searcher.search(search_text(standalone), self.settings.top_k, about=about)
-        info = question_info(question, standalone, context, history)
+        info = question_info(asked, standalone, context, history)
         if info.slot == "overview" and hits:  # "What is the article about?": its opening passages, retrieved too
             lead = self.searcher.lead(about or hits[0].passage.source, hits[0].query_vector)
             ids = {h.passage.id for h in lead}
@@ -121,6 +123,32 @@ class Chatbot:
             "store": self.settings.store_label(),
             "chunks": self.store.count(),
         }
+
+    def known_names(self) -> tuple[str, ...]:
+        """The names the stored documents mention, for a store of a few articles (a large one: none)."""
+        key = ("*", self.store.revision())
+        with self._idf_lock:
+            if key in self._doc_names:
+                return self._doc_names[key]
+        docs = self.store.documents()
+        got = docs.get(include=["metadatas"]) if docs is not None and docs.count() <= MAX_NAMED_DOCUMENTS else None
+        sources = sorted({str(m["source"]) for m in got["metadatas"]}) if got else []
+        names = tuple(dict.fromkeys(n for s in sources for n in self.document_names(s)))
+        with self._idf_lock:
+            self._doc_names[key] = names
+        return names
+
+    def cased(self, question: str, history: Sequence[Message]) -> tuple[str, list[Message]]:
+        """The question and the user's earlier turns with their names capitalised when typed in lower case ("who is
+        the president of france"), so that names are recognised as names."""
+        names = self.known_names()
+        turns = [
+            {**m, "content": truecase(m["content"], names)}
+            if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)
+            else m
+            for m in history
+        ]
+        return truecase(question, names), turns
 
     def document_names(self, source: str) -> tuple[str, ...]:
         """Every name a document mentions, passages found or not: "Washington" is close to an article whose
@@ -323,10 +351,11 @@ class Chatbot:
     # -- Runnable steps -----------------------------------------------------------------------------------------
     def _condense_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
         question = self.check_question(inputs.get("question", ""))
-        history = inputs.get("history") or []
-        standalone, context = self.condense(question, history)
+        asked, history = self.cased(question, inputs.get("history") or [])
+        standalone, context = self.condense(asked, history)
         return {
             "question": question,
+            "asked": asked,
             "standalone_question": standalone,
             "context": context,
             "history": history,
@@ -341,7 +370,7 @@ class Chatbot:
         return self.searcher.document_of(quoted[0]) if quoted else None
 
     def _retrieve_step(self, inputs: dict[str, Any]) -> Any:
-        about = self.conversation_document(inputs["question"], inputs["standalone_question"], inputs["history"])
+        about = self.conversation_document(inputs["asked"], inputs["standalone_question"], inputs["history"])
         retriever = self.retriever if about is None else self.retriever.model_copy(update={"about": about})
         return retriever.invoke(search_text(inputs["standalone_question"]))
 
@@ -362,7 +391,7 @@ class Chatbot:
             )
             for d in inputs["documents"]
         ]
-        info = question_info(inputs["question"], inputs["standalone_question"], inputs["context"], inputs["history"])
+        info = question_info(inputs["asked"], inputs["standalone_question"], inputs["context"], inputs["history"])
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:

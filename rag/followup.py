@@ -180,6 +180,10 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
             break
         person = _person(_clean_answer(older_a)) or _person(older_q)
     subject = _subject(prev_q, prev_a)
+    # "And China - what did it provide?": "it" is the name the question brings before it, not the last one
+    pronoun = re.search(r"\b(?:it|its|they|their|them)\b", q, re.I)
+    brought = [e for e in entities_in(q) if e not in entities_in(prev_q) and pronoun and q.find(e) < pronoun.start()]
+    subject = brought[0] if brought else subject
     first = PERSON_PRONOUNS.search(q) if person else None
     if person and first:
         # The first mention is named: "What did he say his country needs?" → "What did Zelensky say his country…"

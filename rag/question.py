@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
-from rag.thesaurus import is_a, is_adverb, is_common_word, is_noun, is_plural_noun, kinds, verb_bases
+from rag.thesaurus import is_a, is_adverb, is_common_word, is_name, is_noun, is_plural_noun, kinds, verb_bases
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -262,7 +263,9 @@ HEDGES = frozenset(  # not topics
     "everyone everybody anything something nothing nobody else instead".split()
 )
 # Words that open a question without naming anything ("Per an anonymous source, …").
-LEAD_INS = frozenset({"per", "via", "amid", "despite", "regarding", "concerning", "according", "besides"})
+LEAD_INS = frozenset(
+    {"per", "via", "amid", "despite", "regarding", "concerning", "according", "besides", "apart", "aside"}
+)
 # "who" after a noun opens a relative clause ("a source who spoke to CNN"), it asks for nobody.
 RELATIVE_WHO = re.compile(r"\b(?!(?:and|or|but|of|to|by|with|from|for|about|than|as|is|was|are|were)\b)[a-z]+\s+who\b")
 
@@ -384,6 +387,30 @@ def asks_overview(question: str) -> bool:
     return bool(OVERVIEW.search(question)) and all(
         w in STOPWORDS or w in QWORDS or w in OVERVIEW_WORDS for w in words(question)
     )
+
+
+def truecase(question: str, names: Sequence[str] = ()) -> str:
+    """A question typed in lower case with its names capitalised as the articles write them ("who founded cnn" →
+    "who founded CNN") or as WordNet knows them ("france"); a question with capitals of its own is left as typed."""
+    if any(ch.isupper() for ch in question[1:]):
+        return question
+    cased: dict[str, str] = {}
+    for name in sorted(names, key=len, reverse=True):  # a name in several words whole: "national security council"
+        if " " in name and re.search(rf"\b{re.escape(name.lower())}\b", question):
+            question = re.sub(rf"\b{re.escape(name.lower())}\b", name, question)
+        for w in name.split():
+            if w[:1].isupper() and not is_common_word(w.lower()) and w.lower() not in STOPWORDS:
+                cased.setdefault(w.lower(), w)
+
+    def case(m: re.Match[str]) -> str:
+        w, s = re.match(r"(.+?)((?:['’]s)?)$", m.group(0)).groups()  # type: ignore[union-attr]
+        if w in cased:
+            return cased[w] + s
+        if len(w) > 2 and w not in STOPWORDS and is_name(w):
+            return w.capitalize() + s
+        return w + s
+
+    return re.sub(r"(?<![\w'’])[a-z][a-z0-9'’-]*", case, question)
 
 
 def analyse(question: str, context_terms: list[str] | None = None) -> QuestionInfo:

@@ -334,3 +334,12 @@ def is_common_word(word: str) -> bool:
             if offsets and not any(sym == "@i" for sym, _, _ in t.synset(pos, offsets[0])[1]):
                 return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def is_name(word: str) -> bool:
+    """A word WordNet knows only as a name ("france", "tehran"; not "apple" or "turkey")."""
+    t = thesaurus()
+    if not t or is_common_word(word):
+        return False
+    return any(t.synsets(base, "noun") for base in t.base_forms(word.lower(), "noun"))

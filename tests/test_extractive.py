@@ -645,3 +645,11 @@ def test_lower_case_first_reports_and_since_when(seed_bot) -> None:  # noqa: ANN
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
     ans = seed_bot.ask("since when?", history=history)
     assert "since the outset" in ans.text
+
+
+def test_lower_case_questions_about_names_the_article_lacks_abstain(seed_bot) -> None:  # noqa: ANN001
+    for question in ("who is the president of france", "what is the population of tehran"):
+        ans = seed_bot.ask(question)
+        assert ans.abstained and not ans.citations, question
+        assert ans.question == question  # reported as typed
+    assert "Shoigu" in seed_bot.ask("when did shoigu visit iran").text

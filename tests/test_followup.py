@@ -199,3 +199,16 @@ def test_that_paper_is_the_paper_the_last_answer_named() -> None:
         ]
         standalone, _ = condense("What did that paper say might be behind it?", history)
         assert standalone.startswith("What did Wall Street Journal say"), standalone
+
+
+def test_it_after_a_name_the_follow_up_brings_is_that_name() -> None:
+    history = [
+        {"role": "user", "content": "Apart from Iran, who else has supplied Russia with missiles?"},
+        {"role": "assistant", "content": "Russia had also obtained missiles from North Korea. [1]"},
+    ]
+    assert condense("and China - what did it provide?", history)[0] == "China - what did China provide?"
+    history = [
+        {"role": "user", "content": "When did the G7 issue its strong statement?"},
+        {"role": "assistant", "content": "The G7 had issued a strong statement last March. [1]"},
+    ]
+    assert "G7" in condense("What did it threaten Iran with?", history)[0]

@@ -192,3 +192,16 @@ def test_requests_overviews_and_an_opening_participle() -> None:
 
 def test_an_opening_hedge_names_nothing() -> None:
     assert analyse("Since when?").entities == []
+
+
+def test_a_question_typed_in_lower_case_gets_its_names_back() -> None:
+    from rag.question import truecase
+
+    names = ["Iran", "Sergei Shoigu", "CNN", "National Security Council", "G7"]
+    assert truecase("who is the president of france", names) == "who is the president of France"
+    assert truecase("when did shoigu visit iran's bases", names) == "when did Shoigu visit Iran's bases"
+    assert truecase("what did the national security council say", names) == "what did the National Security Council say"
+    assert truecase("can you tell us about the g7 statement", names) == "can you tell us about the G7 statement"
+    assert (
+        truecase("What did Iran say about france?", names) == "What did Iran say about france?"
+    )  # typed with capitals
