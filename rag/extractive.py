@@ -1493,7 +1493,10 @@ class ExtractiveAnswerer:
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
             )
         title = WHO_IS.match(q.text)  # "What office does X hold?" is answered by a title, not the word "office"
-        absent = self._unsaid_subject(q, best) if q.slot == "other" and not q.previous and not title else []
+        # "Does Calder State University have a football team?" is about a team the article never speaks of; "Did
+        # Tehran confirm or reject the reports?" asks for a stance, said in the article's own words
+        asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in words(q.text)))
+        absent = self._unsaid_subject(q, best) if asks_about and not q.previous and not title else []
         if absent and best.dense < ABSENT_DENSE:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"
@@ -1585,7 +1588,16 @@ class ExtractiveAnswerer:
             # "How do I reverse a list?" is answered by a sentence that says how to reverse, not by one about lists.
             verb = how.group(1).lower()
             rel = related_stems(verb)
-            if not _has_term(stem(verb), best.terms) and not _said_related(rel, best.terms):
+            # … nor is "How do I make a sourdough starter?" by "will make new homes more expensive": what is made
+            # must be something the article speaks of
+            made = re.split(
+                r"\b(?:at|in|on|for|with|from|by|without|using|when|if)\b", q.text[how.end(1) :], maxsplit=1
+            )[0]
+            things = [t for t in tokens(made) if t not in {e for n in q.entities for e in tokens(n)}]
+            unknown = bool(things) and all(self.idf(t) >= self._max_idf for t in things)
+            if (not _has_term(stem(verb), best.terms) and not _said_related(rel, best.terms)) or (
+                unknown and self._not_said_otherwise(q, things, best) == things
+            ):
                 asked = q.text[how.start(1) :].strip().rstrip("?.!").strip()
                 return self._abstain(f"The article doesn't say how to {asked}.", f"no sentence says how to {verb}")
         chosen = [best]

@@ -653,3 +653,13 @@ def test_lower_case_questions_about_names_the_article_lacks_abstain(seed_bot) ->
         assert ans.abstained and not ans.citations, question
         assert ans.question == question  # reported as typed
     assert "Shoigu" in seed_bot.ask("when did shoigu visit iran").text
+
+
+def test_how_to_make_and_does_it_have_something_the_article_never_speaks_of(article_bot) -> None:  # noqa: ANN001
+    court = article_bot("fourteenth_article.txt")
+    for question in (
+        "How do I make a sourdough starter at home?",  # "will make new homes more expensive"
+        "Does Calder State University have a football team, and how did it do last season?",
+    ):
+        ans = court.ask(question)
+        assert ans.abstained and not ans.citations, question
