@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 REVISION_TTL_S = 1.0
 
 
-FORMAT = 7  # bumped when the persisted layout changes; older files are rebuilt
+FORMAT = 8  # bumped when the persisted layout changes; older files are rebuilt
 
 
 @dataclass

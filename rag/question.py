@@ -41,7 +41,9 @@ NUMBER_WORDS = (
 NUMBER_WORD = re.compile(rf"(?:{NUMBER_WORDS})", re.I)
 QUANTITY_RE = re.compile(rf"(\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)", re.I)
 MONEY_RE = re.compile(
-    r"([$€£¥]\s?\d|\b\d[\d,.]*\s*(?:dollars?|euros?|pounds?|rubles?|roubles?|yuan|rials?|usd|eur)\b|"
+    r"([$€£¥₹₽]\s?\d|\b\d[\d,.]*\s*(?:(?:[A-Z][a-z]+\s+)?(?:dollars?|euros?|pounds?|rubles?|roubles?|yuan|rials?|"
+    r"francs?|guilders?|lire|lira|pesos?|yen|rupees?|kronor|krona|kroner|zloty|forints?|dinars?|dirhams?|"
+    r"shekels?|baht|ringgit)|usd|eur|gbp|chf)\b|"
     r"\b\d[\d,.]*\s*(?:million|billion|thousand)\b|\b(?:millions|billions) of (?:dollars|euros|pounds|rubles)\b)",
     re.I,
 )

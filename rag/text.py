@@ -191,7 +191,7 @@ def american(word: str) -> str:
 @lru_cache(maxsize=50000)
 def stem(word: str) -> str:
     """A light English stemmer: enough to match plurals and common verb forms (and British spellings)."""
-    if word in UNCHANGED:
+    if word in UNCHANGED or word[:1].isdigit():  # a figure is itself: "1911" is not "191"
         return word
     word = american(word)
     w = IRREGULAR.get(word, word)

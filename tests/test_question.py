@@ -205,3 +205,12 @@ def test_a_question_typed_in_lower_case_gets_its_names_back() -> None:
     assert (
         truecase("What did Iran say about france?", names) == "What did Iran say about france?"
     )  # typed with capitals
+
+
+def test_a_figure_is_its_own_stem_and_francs_are_money() -> None:
+    from rag.question import MONEY_RE
+    from rag.text import stem
+
+    assert stem("1911") == "1911" and stem("2000") != stem("200")
+    assert MONEY_RE.search("bought by the city in 1911 for 45,000 Belgian francs")
+    assert not MONEY_RE.search("Smith, who in 2019 won the award")
