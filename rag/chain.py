@@ -21,7 +21,8 @@ from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
 from rag.store import Store
-from rag.text import sentence_spans
+from rag.text import sentence_spans, words
+from rag.thesaurus import phrasal_verbs
 from rag.types import Answer, Delta, Passage
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class Chatbot:
         asked, history = self.cased(question, history or [])
         standalone, context = self.condense(asked, history)
         about = self.conversation_document(asked, standalone, history)
-        hits = self.searcher.search(search_text(standalone), self.settings.top_k, about=about)
+        hits = self.searcher.search(retrieval_query(standalone), self.settings.top_k, about=about)
         info = question_info(asked, standalone, context, history)
         if info.slot == "overview" and hits:  # "What is the article about?": its opening passages, retrieved too
             lead = self.searcher.lead(about or hits[0].passage.source, hits[0].query_vector)
@@ -372,7 +373,7 @@ class Chatbot:
     def _retrieve_step(self, inputs: dict[str, Any]) -> Any:
         about = self.conversation_document(inputs["asked"], inputs["standalone_question"], inputs["history"])
         retriever = self.retriever if about is None else self.retriever.model_copy(update={"about": about})
-        return retriever.invoke(search_text(inputs["standalone_question"]))
+        return retriever.invoke(retrieval_query(inputs["standalone_question"]))
 
     def _answer_step(self, inputs: dict[str, Any]) -> dict[str, Any]:
         hits = [
@@ -387,7 +388,7 @@ class Chatbot:
                 ),
                 d.metadata["dense"],
                 d.metadata["lexical"],
-                self.embeddings.embed_query(search_text(inputs["standalone_question"])),
+                self.embeddings.embed_query(retrieval_query(inputs["standalone_question"])),
             )
             for d in inputs["documents"]
         ]
@@ -415,6 +416,14 @@ def question_info(
         info.bare = is_bare(question)
         borrow_terms(info, question)
     return info
+
+
+def retrieval_query(standalone: str) -> str:
+    """What retrieval looks for: the standalone question, with the plain verb of a verb in two words ("When did the
+    painter pass away?" also looks for "die")."""
+    text = search_text(standalone)
+    plain = [p for _, _, verbs in phrasal_verbs(words(focus_of(standalone))) for p in verbs]
+    return f"{text} ({' '.join(plain)})" if plain else text
 
 
 def borrow_terms(info: QuestionInfo, question: str) -> None:

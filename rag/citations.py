@@ -92,9 +92,9 @@ def best_quote(claim: str, passage: Passage, similarity: Similarity | None = Non
         for i, (r, sm) in enumerate(zip(rec, sims, strict=True))
     ]
     _, i = max(scored)
-    supported = rec[i] >= MIN_RECALL or sims[i] >= MIN_SIMILARITY or normalize(claim).lower() in normalize(
-        texts[i]
-    ).lower()
+    supported = (
+        rec[i] >= MIN_RECALL or sims[i] >= MIN_SIMILARITY or normalize(claim).lower() in normalize(texts[i]).lower()
+    )
     s, e = windows[i]
     return passage.start + s, passage.start + e, max(rec[i], sims[i]), supported
 

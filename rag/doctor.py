@@ -49,7 +49,9 @@ def run_checks(settings: Settings) -> dict[str, Any]:
             import openai
 
             client = openai.OpenAI(
-                api_key=settings.openai_api_key or "not-needed", base_url=settings.openai_base_url, timeout=5,
+                api_key=settings.openai_api_key or "not-needed",
+                base_url=settings.openai_base_url,
+                timeout=5,
                 max_retries=0,
             )
             models = [m.id for m in client.models.list().data]

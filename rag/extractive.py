@@ -41,7 +41,7 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import collocations, is_a, is_noun, kinds, related_stems, same_place, verb_bases
+from rag.thesaurus import collocations, is_a, is_noun, kinds, phrasal_verbs, related_stems, same_place, verb_bases
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -324,7 +324,19 @@ def phrase_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
         for w in ws[start:end]:
             if w not in STOPWORDS:
                 out[stem(w)] = tuple(dict.fromkeys(out.get(stem(w), ()) + related_stems(lemma, strict=True)))
+    for i, _, plain in phrasal_verbs(ws):  # "pass away" is said by "died", "handed over" by "delivered"
+        for w in ws[i : i + 2]:
+            if w not in STOPWORDS:
+                said = tuple((f,) for p in plain for f in _verb_forms(p))
+                out[stem(w)] = tuple(dict.fromkeys(out.get(stem(w), ()) + said))
     return out
+
+
+def _verb_forms(verb: str) -> tuple[str, ...]:
+    """The stems of a verb's regular forms, as a sentence may say them: "die" → die, died, dying."""
+    past = verb + "d" if verb.endswith("e") else verb + "ed"
+    ing = verb[:-2] + "ying" if verb.endswith("ie") else (verb[:-1] if verb.endswith("e") else verb) + "ing"
+    return tuple(dict.fromkeys(stem(f) for f in (verb, verb + "s", past, ing)))
 
 
 def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str] | frozenset[str]) -> bool:

@@ -24,6 +24,7 @@ MONTHS = (
 )
 TIME_RE = re.compile(
     rf"\b((?:{MONTHS})\b(?:\s+\d{{1,2}})?|(?:1[89]|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|"
+    r"(?:in|since|until|from|by|around|circa|of|year)\s+1[0-7]\d\d\b|"  # an older year, said as one: "died in 1659"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|tonight|"
     r"(?:last|this|next|earlier this|later this|past|previous|coming)\s+(?:week|month|year|summer|winter|spring|"
     r"fall|autumn|season|decade|century|weekend)|"

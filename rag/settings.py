@@ -29,13 +29,9 @@ def default_store_dir() -> str:
 class Settings(BaseSettings):
     """Every knob of the product, one place; see `.env.example` for the same list."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    chroma_dir: str = Field(
-        default_factory=default_store_dir, description="Directory of the embedded Chroma store."
-    )
+    chroma_dir: str = Field(default_factory=default_store_dir, description="Directory of the embedded Chroma store.")
     chroma_url: str | None = Field(
         default=None,
         description="URL of a Chroma server (e.g. http://127.0.0.1:8000); when set, used instead of chroma_dir.",

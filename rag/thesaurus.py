@@ -343,3 +343,30 @@ def is_name(word: str) -> bool:
     if not t or is_common_word(word):
         return False
     return any(t.synsets(base, "noun") for base in t.base_forms(word.lower(), "noun"))
+
+
+PARTICLES = frozenset("up down over off out away back".split())  # not "in", "on": "doing in the meantime"
+
+
+@lru_cache(maxsize=8192)
+def _plain(lemma: str) -> tuple[str, ...]:
+    t = thesaurus()
+    offsets = t.synsets(lemma, "verb") if t else []
+    if not t or not offsets:
+        return ()
+    return tuple(w for w in t.synset("verb", offsets[0])[0] if " " not in w)[:2]
+
+
+def phrasal_verbs(ws: list[str]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Verbs in two words WordNet knows, with the plain verbs of their first sense: "pass away" → die, decease;
+    "handed over" → deliver; "step down" → quit, resign. As (position of the verb, lemma, plain verbs)."""
+    found = []
+    for i, (verb, particle) in enumerate(zip(ws, ws[1:], strict=False)):
+        if particle not in PARTICLES:
+            continue
+        for base in dict.fromkeys([verb, *verb_bases(verb)]):
+            plain = _plain(f"{base}_{particle}")
+            if plain:
+                found.append((i, f"{base}_{particle}", plain))
+                break
+    return found

@@ -663,3 +663,8 @@ def test_how_to_make_and_does_it_have_something_the_article_never_speaks_of(arti
     ):
         ans = court.ask(question)
         assert ans.abstained and not ans.citations, question
+
+
+def test_handed_over_is_said_by_delivered(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Is it known exactly when Tehran handed over the weapons?")
+    assert "unclear when exactly the missiles were delivered" in ans.text

@@ -214,3 +214,14 @@ def test_a_figure_is_its_own_stem_and_francs_are_money() -> None:
     assert stem("1911") == "1911" and stem("2000") != stem("200")
     assert MONEY_RE.search("bought by the city in 1911 for 45,000 Belgian francs")
     assert not MONEY_RE.search("Smith, who in 2019 won the award")
+
+
+def test_verbs_in_two_words_and_older_years() -> None:
+    from rag.chain import retrieval_query
+    from rag.thesaurus import phrasal_verbs
+
+    assert phrasal_verbs(["when", "did", "he", "pass", "away"]) == [(3, "pass_away", ("die", "decease"))]
+    assert phrasal_verbs(["what", "has", "russia", "been", "doing", "in", "the", "meantime"]) == []
+    assert "die" in retrieval_query("When did the painter pass away?")
+    assert has_slot("time", "Van Hulst, who died in 1659, is best known for his scenes.", [], None, ["when"])
+    assert not has_slot("time", "inspections every 1500 flight cycles", [], None, ["when"])
