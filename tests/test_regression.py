@@ -1,8 +1,8 @@
 """The question sets run through the public contract with the extractive default.
 
-Thirty-three sets: the project's own set for the seed article, twenty-one more sets for the seed article written blind
-by other testers from the article alone, and one set each for eleven unrelated articles written for the tests (the
-fourth to the twelfth each written blind together with its questions). First runs, before any change prompted by a
+Forty-two sets: the project's own set for the seed article, twenty-seven more sets for the seed article written blind
+by other testers from the article alone, and one set each for fourteen unrelated articles written for the tests (the
+fourth to the fifteenth each written blind together with its questions). First runs, before any change prompted by a
 set, in percent (pass / answers / citations):
 
     seed blind 1: 80 / 86 / 89      seed blind 2: 62.5 / 62 / 67    seed blind 3: 80 / 76 / 79
@@ -12,10 +12,14 @@ set, in percent (pass / answers / citations):
     seed blind 13: 82.5 / 83 / 83   seed blind 14: 77.5 / 89 / 86   seed blind 15: 75 / 86.5 / 84
     seed blind 16: 92.5 / 89 / 89   seed blind 17: 80 / 90 / 90     seed blind 18: 90 / 89.5 / 89.5
     seed blind 19: 95 / 97 / 97     seed blind 20: 90 / 89.5 / 87   seed blind 21: 92.5 / 97 / 95
+    seed blind 22: 90 / 89.5 / 89.5 seed blind 23: 95 / 94 / 94     seed blind 24: 92.5 / 92 / 92
+    seed blind 25: 92.5 / 97 / 95   seed blind 26: 97.5 / 100 / 100 seed blind 27: 90 / 92 / 92
     fourth article: 69 / 69 / 72    fifth article: 50 / 52 / 55     sixth article: 36 / 38 / 45
     seventh article: 56 / 61 / 61   eighth article: 56 / 55 / 60.5  ninth article: 44 / 47 / 61
     tenth article: 61 / 65 / 63     eleventh article: 64 / 73.5 / 73.5
-    twelfth article: 78 / 75 / 78
+    twelfth article: 78 / 75 / 78   thirteenth article: 69 / 77 / 77
+    fourteenth article: 64 / 66 / 69
+    fifteenth article: 53 / 58 / 67
 
 The project's own set is held to the product targets for a single article: answers and citations 95%, citation
 precision 90%, off-topic abstention 100%, near-miss abstention 80%, follow-ups 90%. The other sets are held to floors
@@ -54,7 +58,7 @@ METRICS = (
 # Measured now, in percent, in the order of METRICS.
 MEASURED = {
     "heldout_seed_questions.yaml": (100.0, 100.0, 100.0, 97.3, 100.0, 100.0, 100.0),
-    "heldout2_seed_questions.yaml": (85.0, 86.5, 88.9, 82.0, 100.0, 100.0, 88.9),
+    "heldout2_seed_questions.yaml": (87.5, 86.5, 91.7, 82.5, 100.0, 100.0, 88.9),
     "heldout3_seed_questions.yaml": (97.5, 97.1, 97.1, 94.3, 100.0, 100.0, 100.0),
     "heldout4_seed_questions.yaml": (90.0, 92.3, 89.7, 85.4, 100.0, 100.0, 100.0),
     "heldout5_seed_questions.yaml": (92.5, 97.4, 94.9, 88.1, 100.0, 83.3, 100.0),
@@ -62,18 +66,24 @@ MEASURED = {
     "heldout7_seed_questions.yaml": (97.5, 97.3, 97.3, 97.3, 100.0, 100.0, 100.0),
     "heldout8_seed_questions.yaml": (87.5, 88.9, 91.2, 93.9, 100.0, 83.3, 100.0),
     "heldout9_seed_questions.yaml": (100.0, 100.0, 100.0, 97.3, 100.0, 100.0, 100.0),
-    "heldout10_seed_questions.yaml": (85.0, 91.4, 82.1, 88.5, 100.0, 83.3, 100.0),
-    "heldout11_seed_questions.yaml": (95.0, 94.3, 94.3, 97.1, 100.0, 100.0, 100.0),
-    "heldout12_seed_questions.yaml": (92.5, 92.5, 92.5, 92.5, 100.0, 100.0, 83.3),
-    "heldout13_seed_questions.yaml": (87.5, 86.1, 86.1, 83.8, 100.0, 83.3, 87.5),
+    "heldout10_seed_questions.yaml": (87.5, 94.3, 85.7, 88.9, 100.0, 83.3, 100.0),
+    "heldout11_seed_questions.yaml": (97.5, 97.1, 97.1, 97.1, 100.0, 100.0, 100.0),
+    "heldout12_seed_questions.yaml": (92.5, 92.5, 92.5, 90.2, 100.0, 100.0, 83.3),
+    "heldout13_seed_questions.yaml": (90.0, 88.9, 88.9, 86.5, 100.0, 83.3, 87.5),
     "heldout14_seed_questions.yaml": (85.0, 91.7, 88.9, 91.4, 100.0, 66.7, 100.0),
-    "heldout15_seed_questions.yaml": (92.5, 94.6, 94.6, 97.2, 83.3, 100.0, 100.0),
-    "heldout16_seed_questions.yaml": (95.0, 94.6, 94.6, 97.2, 100.0, 100.0, 77.8),
-    "heldout17_seed_questions.yaml": (95.0, 94.9, 97.4, 92.7, 100.0, 100.0, 81.8),
-    "heldout18_seed_questions.yaml": (97.5, 97.4, 97.4, 94.9, 100.0, 100.0, 100.0),
+    "heldout15_seed_questions.yaml": (95.0, 97.3, 97.3, 97.3, 83.3, 100.0, 100.0),
+    "heldout16_seed_questions.yaml": (100.0, 100.0, 100.0, 97.4, 100.0, 100.0, 100.0),
+    "heldout17_seed_questions.yaml": (97.5, 97.4, 100.0, 92.9, 100.0, 100.0, 90.9),
+    "heldout18_seed_questions.yaml": (100.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0),
     "heldout19_seed_questions.yaml": (95.0, 97.3, 97.3, 90.0, 83.3, 100.0, 100.0),
     "heldout20_seed_questions.yaml": (90.0, 89.5, 86.8, 84.6, 100.0, 100.0, 80.0),
-    "heldout21_seed_questions.yaml": (92.5, 97.4, 94.7, 90.0, 100.0, 83.3, 100.0),
+    "heldout21_seed_questions.yaml": (95.0, 97.4, 97.4, 90.2, 100.0, 83.3, 100.0),
+    "heldout22_seed_questions.yaml": (92.5, 92.1, 92.1, 87.5, 100.0, 100.0, 100.0),
+    "heldout23_seed_questions.yaml": (97.5, 97.2, 97.2, 89.7, 100.0, 100.0, 100.0),
+    "heldout24_seed_questions.yaml": (97.5, 97.4, 97.4, 92.5, 100.0, 100.0, 100.0),
+    "heldout25_seed_questions.yaml": (92.5, 97.4, 94.7, 87.8, 100.0, 83.3, 90.0),
+    "heldout26_seed_questions.yaml": (97.5, 100.0, 100.0, 95.0, 100.0, 83.3, 100.0),
+    "heldout27_seed_questions.yaml": (90.0, 91.7, 91.7, 91.7, 100.0, 83.3, 100.0),
     "second_questions.yaml": (93.9, 93.8, 96.4, 96.4, 100.0, 100.0, 100.0),
     "third_questions.yaml": (96.7, 100.0, 100.0, 100.0, 100.0, 80.0, 100.0),
     "fourth_questions.yaml": (81.2, 79.3, 82.8, 92.3, 100.0, 100.0, 83.3),
@@ -84,7 +94,10 @@ MEASURED = {
     "ninth_questions.yaml": (55.6, 55.6, 63.9, 74.2, 80.0, 40.0, 50.0),
     "tenth_questions.yaml": (66.7, 73.0, 71.0, 84.4, 80.0, 60.0, 72.7),
     "eleventh_questions.yaml": (77.8, 85.3, 85.3, 88.6, 60.0, 80.0, 100.0),
-    "twelfth_questions.yaml": (83.3, 80.6, 83.3, 96.8, 100.0, 80.0, 70.0),
+    "twelfth_questions.yaml": (83.3, 83.3, 86.1, 96.9, 100.0, 80.0, 80.0),
+    "thirteenth_questions.yaml": (77.8, 80.0, 80.0, 84.9, 100.0, 60.0, 77.8),
+    "fourteenth_questions.yaml": (66.7, 65.7, 68.6, 77.4, 80.0, 60.0, 44.4),
+    "fifteenth_questions.yaml": (52.8, 61.1, 69.4, 73.5, 60.0, 40.0, 50.0),
 }
 # A floor is about one case below the measured figure: off-topic abstention stays whole, a near-miss is one of about
 # six, a follow-up one of about eight turns, the rest one of about forty.
