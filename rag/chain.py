@@ -82,10 +82,7 @@ class Chatbot:
         about = self.conversation_document(asked, standalone, history)
         hits = self.searcher.search(retrieval_query(standalone), self.settings.top_k, about=about)
         info = question_info(asked, standalone, context, history)
-        if info.slot == "overview" and hits:  # "What is the article about?": its opening passages, retrieved too
-            lead = self.searcher.lead(about or hits[0].passage.source, hits[0].query_vector)
-            ids = {h.passage.id for h in lead}
-            hits = [*lead, *(h for h in hits if h.passage.id not in ids)][: max(self.settings.top_k, len(lead))]
+        hits = self.with_opening(info, hits, about)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -124,6 +121,14 @@ class Chatbot:
             "store": self.settings.store_label(),
             "chunks": self.store.count(),
         }
+
+    def with_opening(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
+        """For an overview ("What is the article about?"), the document's opening passages first among the hits."""
+        if info.slot != "overview" or not hits:
+            return hits
+        lead = self.searcher.lead(about or hits[0].passage.source, hits[0].query_vector)
+        ids = {h.passage.id for h in lead}
+        return [*lead, *(h for h in hits if h.passage.id not in ids)][: max(self.settings.top_k, len(lead))]
 
     def known_names(self) -> tuple[str, ...]:
         """The names the stored documents mention, for a store of a few articles (a large one: none)."""
@@ -393,6 +398,7 @@ class Chatbot:
             for d in inputs["documents"]
         ]
         info = question_info(inputs["asked"], inputs["standalone_question"], inputs["context"], inputs["history"])
+        hits = self.with_opening(info, hits)
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:

@@ -668,3 +668,8 @@ def test_how_to_make_and_does_it_have_something_the_article_never_speaks_of(arti
 def test_handed_over_is_said_by_delivered(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Is it known exactly when Tehran handed over the weapons?")
     assert "unclear when exactly the missiles were delivered" in ans.text
+
+
+def test_an_overview_through_the_langchain_runnable(seed_bot) -> None:  # noqa: ANN001
+    out = seed_bot.chain.invoke({"question": "What is the article about?", "history": []})
+    assert out["answer"].startswith("Iran reportedly shifts ballistic missiles to Russia") and out["citations"]
