@@ -400,7 +400,7 @@ def truecase(question: str, names: Sequence[str] = ()) -> str:
     cased: dict[str, str] = {}
     for name in sorted(names, key=len, reverse=True):  # a name in several words whole: "national security council"
         if " " in name and re.search(rf"\b{re.escape(name.lower())}\b", question):
-            question = re.sub(rf"\b{re.escape(name.lower())}\b", name, question)
+            question = re.sub(rf"\b{re.escape(name.lower())}\b", name.replace("\\", r"\\"), question)
         for w in name.split():
             if w[:1].isupper() and not is_common_word(w.lower()) and w.lower() not in STOPWORDS:
                 cased.setdefault(w.lower(), w)
