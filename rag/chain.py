@@ -60,6 +60,7 @@ class Chatbot:
         self._chain: Any = None
         self._doc_idf: dict[tuple[str, str], Callable[[str], float]] = {}
         self._doc_names: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._store_names: dict[tuple[str, str], tuple[str, ...]] = {}
         self._idf_lock = threading.Lock()
         self._retriever: Any = None
 
@@ -132,17 +133,15 @@ class Chatbot:
 
     def known_names(self) -> tuple[str, ...]:
         """The names the stored documents mention, for a store of a few articles (a large one: none)."""
-        key = ("*", self.store.revision())
-        with self._idf_lock:
-            if key in self._doc_names:
-                return self._doc_names[key]
-        docs = self.store.documents()
-        got = docs.get(include=["metadatas"]) if docs is not None and docs.count() <= MAX_NAMED_DOCUMENTS else None
-        sources = sorted({str(m["source"]) for m in got["metadatas"]}) if got else []
-        names = tuple(dict.fromkeys(n for s in sources for n in self.document_names(s)))
-        with self._idf_lock:
-            self._doc_names[key] = names
-        return names
+
+        def make() -> tuple[str, ...]:
+            docs = self.store.documents()
+            few = docs is not None and docs.count() <= MAX_NAMED_DOCUMENTS
+            got = docs.get(include=["metadatas"]) if few else None
+            sources = sorted({str(m["source"]) for m in got["metadatas"]}) if got else []
+            return tuple(dict.fromkeys(n for s in sources for n in self.document_names(s)))
+
+        return self._per_revision(self._store_names, "*", make)
 
     def cased(self, question: str, history: Sequence[Message]) -> tuple[str, list[Message]]:
         """The question and the user's earlier turns with their names capitalised when typed in lower case ("who is
@@ -159,17 +158,12 @@ class Chatbot:
     def document_names(self, source: str) -> tuple[str, ...]:
         """Every name a document mentions, passages found or not: "Washington" is close to an article whose
         National Security Council the passages answering a question may not include."""
-        key = (source, self.store.revision())
-        with self._idf_lock:
-            if key in self._doc_names:
-                return self._doc_names[key]
-        text = self.document_text(source) or ""
-        names = tuple(dict.fromkeys(n for s, e in sentence_spans(text) for n in entities_in(text[s:e])))
-        with self._idf_lock:
-            if len(self._doc_names) > 64:
-                self._doc_names.clear()
-            self._doc_names[key] = names
-        return names
+
+        def make() -> tuple[str, ...]:
+            text = self.document_text(source) or ""
+            return tuple(dict.fromkeys(n for s, e in sentence_spans(text) for n in entities_in(text[s:e])))
+
+        return self._per_revision(self._doc_names, source, make)
 
     def document_text(self, source: str) -> str | None:
         """The whole text of an ingested document (what offsets index)."""
@@ -208,34 +202,42 @@ class Chatbot:
     def _idf(self, term: str) -> float:
         return self.searcher.lexical.get().idf(term)
 
+    def _per_revision(self, cache: dict[tuple[str, str], Any], source: str, make: Callable[[], Any]) -> Any:
+        """``make()`` for a document (or ``*``: the whole store), computed once per revision of the store."""
+        key = (source, self.store.revision())
+        with self._idf_lock:
+            if key in cache:
+                return cache[key]
+        value = make()
+        with self._idf_lock:
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = value
+        return value
+
     def document_idf(self, source: str) -> Callable[[str], float] | None:
         """IDF over one document's own chunks, so other documents in the store do not change how its words weigh."""
-        revision = self.store.revision()
-        key = (source, revision)
-        with self._idf_lock:
-            if key in self._doc_idf:
-                return self._doc_idf[key]
-        text = self.document_text(source)
-        if not text:
-            return None
-        from rag.chunking import chunk_text
-        from rag.text import tokens
 
-        pieces = chunk_text(text, self.settings.chunk_size, self.settings.chunk_overlap)
-        df: dict[str, int] = {}
-        for piece in pieces:
-            for t in set(tokens(piece.text)):
-                df[t] = df.get(t, 0) + 1
-        n = max(1, len(pieces))
+        def make() -> Callable[[str], float] | None:
+            text = self.document_text(source)
+            if not text:
+                return None
+            from rag.chunking import chunk_text
+            from rag.text import tokens
 
-        def idf(term: str) -> float:
-            return math.log(1 + (n + 1) / (df.get(term, 0) + 0.5))
+            pieces = chunk_text(text, self.settings.chunk_size, self.settings.chunk_overlap)
+            df: dict[str, int] = {}
+            for piece in pieces:
+                for t in set(tokens(piece.text)):
+                    df[t] = df.get(t, 0) + 1
+            n = max(1, len(pieces))
 
-        with self._idf_lock:
-            if len(self._doc_idf) > 64:
-                self._doc_idf.clear()
-            self._doc_idf[key] = idf
-        return idf
+            def idf(term: str) -> float:
+                return math.log(1 + (n + 1) / (df.get(term, 0) + 0.5))
+
+            return idf
+
+        return self._per_revision(self._doc_idf, source, make)
 
     def _extractive(self, question: str, standalone: str, info: QuestionInfo, hits: list[Hit]) -> Answer:
         vec = hits[0].query_vector if hits else None

@@ -406,7 +406,9 @@ def truecase(question: str, names: Sequence[str] = ()) -> str:
                 cased.setdefault(w.lower(), w)
 
     def case(m: re.Match[str]) -> str:
-        w, s = re.match(r"(.+?)((?:['’]s)?)$", m.group(0)).groups()  # type: ignore[union-attr]
+        w, s = m.group(0), ""
+        if w.endswith(("'s", "’s")):  # "iran's" → "Iran's"
+            w, s = w[:-2], w[-2:]
         if w in cased:
             return cased[w] + s
         if len(w) > 2 and w not in STOPWORDS and is_name(w):
