@@ -12,7 +12,7 @@ from typing import Any
 
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
-from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates
+from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates, truth_stances
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
@@ -428,9 +428,11 @@ def question_info(
 
 def retrieval_query(standalone: str) -> str:
     """What retrieval looks for: the standalone question, with the plain verb of a verb in two words ("When did the
-    painter pass away?" also looks for "die")."""
+    painter pass away?" also looks for "die") and the other stances on a truth ("Did Iran admit it?" also looks for
+    a denial)."""
     text = search_text(standalone)
-    plain = [p for _, _, verbs in phrasal_verbs(words(focus_of(standalone))) for p in verbs]
+    focus = focus_of(standalone)
+    plain = [p for _, _, verbs in phrasal_verbs(words(focus)) for p in verbs] + truth_stances(focus)
     return f"{text} ({' '.join(plain)})" if plain else text
 
 

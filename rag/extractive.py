@@ -21,6 +21,7 @@ from rag.question import (
     PERCENT_RE,
     PERSON_ROLE_RE,
     PERSON_ROLES,
+    REACTION_ASKED,
     SPEECH_ASKED,
     SPEECH_SAID,
     UNKNOWN_RE,
@@ -121,12 +122,8 @@ ASIDE_WORDS = frozenset(
     stem(w) for w in ("apart", "aside", "besides", "other", "except", "excluding", "counting", "before", "prior")
 )
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
-# "How did Iran respond to the reports?", "What was Moscow's reaction?": what the one named said or did about it
-REACTION_ASKED = re.compile(
-    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)\s+(?:respond|react|reply|answer)\b|"
-    r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b",
-    re.I,
-)
+# Stances on whether something is true: "Did Iran admit it?" and "Has Iran confirmed it?" are answered by a denial
+TRUTH_STANCE = frozenset("admit deny confirm acknowledge concede dispute dismiss reject".split())
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
 RISE_ASKED = re.compile(  # a change asked for may be given as a percentage
     r"\b(?:raises?|rises?|rose|increase[sd]?|hikes?|cuts?|reductions?|decrease[sd]?|boost(?:s|ed)?|falls?|fell|"
@@ -390,6 +387,7 @@ def _reacts(who: str, text: str) -> bool:
     say something: "How did Iran respond?" is not answered by what others would do in response."""
     subject = re.match(r"^\W*(?:The\s+)?((?:[A-Z][\w'’-]*\s*)+)", text)
     named = {stem(w) for w in words(who)} - STOPWORDS
+    named |= {p for w in words(who) for parts in same_place(w) if len(parts) == 1 for p in parts}  # Tehran: Iran
     opens = {stem(w) for w in words(subject.group(1))} if subject else set()
     return bool(named & opens) and any(_stance(w) or _saying(w) for w in words(text))
 
@@ -400,7 +398,21 @@ def takes_stance(q: QuestionInfo, text: str) -> bool:
     stances = [stem(w) for w in words(q.text) if _stance(w)]
     # "Iran's support for Russia" takes no stance: a bare "support" or "back" is most often a noun.
     said = {stem(w) for w in words(text) if _stance(w) and w not in ("support", "back")}
+    if any(_truth_stance(w) for w in words(q.text)) and any(_truth_stance(w) for w in words(text)):
+        return True
     return any(t in said or _said_related(rel.get(t), said) for t in stances)
+
+
+def truth_stances(text: str) -> list[str]:
+    """What else a question about a stance on the truth may be answered by: "Did Iran admit sending them?" by a
+    denial (the words retrieval also looks for), or nothing for another question."""
+    asked = {b for w in words(text) for b in (w, *verb_bases(w)) if b in TRUTH_STANCE}
+    return ["denied", "confirmed", "admitted"] if asked else []
+
+
+def _truth_stance(word: str) -> bool:
+    """A verb of holding something true or false, in any form ("admitted", "denies")."""
+    return word in TRUTH_STANCE or bool(TRUTH_STANCE.intersection(verb_bases(word)))
 
 
 def _counted(q: QuestionInfo) -> str | None:
@@ -1492,6 +1504,18 @@ class ExtractiveAnswerer:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
+            )
+        # "Which outlet first reported that Iran sent them?": the sentence saying who broke the news, not one that
+        # tells the news in the question's words
+        scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]
+        if scoop and scoop[0] is not best:
+            best = scoop[0]
+            ranked = [best] + [c for c in ranked if c is not best]
+        reacting = _reaction_by(q.text)
+        if reacting and not q.previous and not any(_reacts(reacting, c.text) for c in ranked):
+            # "How did Moscow react?" when no sentence has Russia say or do anything about it
+            return self._abstain(
+                f"The article doesn't say how {reacting} responded.", f"no sentence has {reacting} respond"
             )
         far, close = self._missing_entities(q, cands)
         # A question that also names something the article does hold ("Sean Savett ... the US") is weighed

@@ -54,6 +54,17 @@ MEASURE_RE = re.compile(
     r"mph|km/h|percent|%)",
     re.I,
 )
+# A size given against history rather than in units: "its most ambitious expansion … since the Soviet era",
+# "the largest strike in decades"
+SCALE_RE = re.compile(
+    r"\b(?:most|least)\s+[a-z]+|\b(?:largest|biggest|greatest|widest|highest|lowest|smallest|worst|best)\b",
+    re.I,
+)
+GROWTH_WORDS = frozenset(  # a size asked for that may be given against history: the size of a change
+    "growth expansion buildup build-up increase rise surge boom escalation ramp-up upturn spike jump boost push drive "
+    "historically historic".split()  # "How big, historically, is…" asks for a size against history
+)
+SCALE_SINCE = re.compile(r"\bsince\b|\bever\b|\bin\s+(?:history|decades|years|a\s+generation)\b|\bon\s+record\b", re.I)
 ROLE_RE = re.compile(
     r"\b(official|officials|spokesperson|spokesman|spokeswoman|minister|president|secretary|director|manager|"
     r"mayor|governor|senator|chief|head|leader|ambassador|delegation|mission|council|government|agency|"
@@ -255,6 +266,20 @@ class QuestionInfo:
     def only(self, terms: list[str]) -> QuestionInfo:
         """The same question weighed on these terms alone, each in full."""
         return QuestionInfo(self.text, self.slot, terms, self.entities, {t: 1.0 for t in terms}, self.unit)
+
+
+# "How did Iran respond to the reports?", "What was Moscow's reaction?": what the one named said or did about it
+REACTION_ASKED = re.compile(
+    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
+    r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b",
+    re.I,
+)
+
+
+def reaction_words(question: str) -> set[str]:
+    """The word asking for a reaction ("respond", "reaction"): it names what is asked for, not what the answer says."""
+    m = REACTION_ASKED.search(question)
+    return set(words(m.group(0))[-1:]) if m else set()
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)
@@ -502,6 +527,7 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "reason"
     terms: list[str] = []
     aside = excluded_words(question) | order_adverbs(question) | ({"behind", "lie", "lies", "lay"} if behind else set())
+    aside |= reaction_words(question)
     # "how long" asks for a length, not "long"; "how far away" for a distance, not "away"
     how = {w for m in HOW_WORD.finditer(question) for w in words(m.group(0))}
     how |= {w for m in RATE_ASKED.finditer(question) for w in words(m.group(0))}  # "per year" asks for a rate
@@ -784,6 +810,12 @@ def has_slot(
         # "7.4-kilometre", "between four and nine months"
         amount = rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)"
         return bool(re.search(rf"{amount}\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
+    if (
+        slot == "measure"
+        and GROWTH_WORDS.intersection(question_words or ())
+        and any(SCALE_SINCE.search(sentence[m.end() : m.end() + 80]) for m in SCALE_RE.finditer(sentence))
+    ):
+        return True  # "How big was the expansion?": "its most ambitious expansion … since the Soviet era"
     pattern = {
         "percent": PERCENT_RE,
         "model": MODEL_NAME,

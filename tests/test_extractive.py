@@ -574,13 +574,31 @@ def test_the_us_government_is_the_one_whose_agency_the_article_names(seed_bot) -
 
 def test_how_someone_responded_is_what_they_said_or_did(seed_bot) -> None:  # noqa: ANN001
     assert "denied the transfer" in seed_bot.ask("How did Iran respond to the reports of the missile transfer?").text
+    # "responded" in any form, and Tehran is Iran
+    assert "denied the transfer" in seed_bot.ask("How has Tehran responded to the reports?").text
+    # Nobody in Russia says or does anything about it in the article
+    moscow = seed_bot.ask("How did Moscow react?")
+    assert moscow.abstained and not moscow.citations
     assert "denied the transfer" in seed_bot.ask("Who on the Iranian side denied the transfer?").text
     city = seed_bot.ask("In which Russian city is the drone-manufacturing facility being built?")
     assert city.abstained and not city.citations  # "Russia" says the country, not which Russian city
 
 
+def test_whether_they_admitted_it_is_answered_by_their_denial(seed_bot) -> None:  # noqa: ANN001
+    for question in ("Did Tehran acknowledge shipping the rockets?", "Has Iran confirmed it sent the missiles?"):
+        assert "denied the transfer" in seed_bot.ask(question).text, question
+
+
+def test_how_big_a_growth_is_may_be_said_against_history(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("How large was the buildup in Russian military manufacturing?")
+    assert "since the Soviet era" in ans.text
+    factory = seed_bot.ask("How big is the drone factory?")  # a size, and the article gives none
+    assert factory.abstained and not factory.citations
+
+
 def test_who_was_first_with_the_news_is_who_broke_it(seed_bot) -> None:  # noqa: ANN001
     for question in (
+        "Which outlet first reported that Tehran sent missiles to Moscow?",
         "Which paper was first to report that Tehran had shipped the weapons to Moscow?",
         "Which outlet got the scoop on Tehran's missile shipment to Moscow?",
         "Which media outlet was the first to reveal that Tehran had handed over the weapons?",

@@ -225,3 +225,14 @@ def test_verbs_in_two_words_and_older_years() -> None:
     assert "die" in retrieval_query("When did the painter pass away?")
     assert has_slot("time", "Van Hulst, who died in 1659, is best known for his scenes.", [], None, ["when"])
     assert not has_slot("time", "inspections every 1500 flight cycles", [], None, ["when"])
+
+
+def test_a_growth_sized_against_history_and_a_denial_looked_for() -> None:
+    from rag.chain import retrieval_query
+
+    grown = "allowing Moscow to undertake its most ambitious expansion in military manufacturing since the Soviet era"
+    assert has_slot("measure", grown, [], None, ["how", "big", "was", "the", "expansion"])
+    assert not has_slot("measure", grown, [], None, ["how", "big", "is", "the", "factory"])
+    assert not has_slot("measure", "the most ambitious plan", [], None, ["how", "big", "was", "the", "expansion"])
+    assert "denied" in retrieval_query("Did Iran admit sending the missiles?")
+    assert "denied" not in retrieval_query("Did Iran send the missiles?")
