@@ -124,6 +124,7 @@ ASIDE_WORDS = frozenset(
 STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes a stance on it
 # Stances on whether something is true: "Did Iran admit it?" and "Has Iran confirmed it?" are answered by a denial
 TRUTH_STANCE = frozenset("admit deny confirm acknowledge concede dispute dismiss reject".split())
+EXACT_KIND = re.compile(r"\b(?:what|which)\s+(?:specific|exact|particular|precise)\s+([a-z]{3,})", re.I)
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
 RISE_ASKED = re.compile(  # a change asked for may be given as a percentage
     r"\b(?:raises?|rises?|rose|increase[sd]?|hikes?|cuts?|reductions?|decrease[sd]?|boost(?:s|ed)?|falls?|fell|"
@@ -1537,6 +1538,15 @@ class ExtractiveAnswerer:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"
             )
+        exact = EXACT_KIND.search(q.text) if not q.previous else None
+        if exact and best.dense < ABSENT_DENSE:
+            # "What specific sanctions has the US imposed?": the article must name some, not only speak of "serious
+            # consequences" it might impose
+            thing = stem(exact.group(1).lower())
+            if self.idf(thing) >= self._max_idf and self._not_said_otherwise(q, [thing], best, SOFT_LOW, strict=True):
+                which = exact.group(1).lower()
+                why = f"no sentence names the {thing} asked for"
+                return self._abstain(f"The article doesn't say which {which}.", why)
         specific = q.slot in SPECIFIC_SLOTS or (q.slot == "measure" and q.unit is not None)
         # A follow-up with words of its own ("the weather in their home city") is judged on them; one made of
         # pronouns ("Where did he say it?") on the names it borrowed.

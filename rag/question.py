@@ -13,8 +13,8 @@ QWORDS = frozenset("what which who whom whose when where why how is are was were
 # Words that carry the question's form, not its topic.
 GENERIC = frozenset(
     (
-        "name names happen happened many much kind type sort thing things one ones exactly exact specific "
-        "describe described called mean meaning role part year years date month day time number amount new"
+        "name names happen happened many much kind kinds type types sort sorts thing things one ones exactly exact "
+        "specific describe described called mean meaning role part year years date month day time number amount new"
     ).split()
 )
 
@@ -638,7 +638,7 @@ def asked_kind(question: str) -> str | None:
     if not phrase:
         return None
     word = phrase[-1]
-    if word in {"kind", "type", "sort", "one", "ones", "else", "other", "exactly"}:
+    if word in {"kind", "kinds", "type", "types", "sort", "sorts", "one", "ones", "else", "other", "exactly"}:
         return None
     return word
 

@@ -589,6 +589,13 @@ def test_whether_they_admitted_it_is_answered_by_their_denial(seed_bot) -> None:
         assert "denied the transfer" in seed_bot.ask(question).text, question
 
 
+def test_which_specific_things_need_things_named(seed_bot) -> None:  # noqa: ANN001
+    # "prepared to impose serious consequences" names no sanctions
+    sanctions = seed_bot.ask("What specific sanctions has Washington imposed on Tehran over the transfer?")
+    assert sanctions.abstained and not sanctions.citations
+    assert "Ababil" in seed_bot.ask("Which specific missile systems did Shoigu go to see?").text
+
+
 def test_how_big_a_growth_is_may_be_said_against_history(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("How large was the buildup in Russian military manufacturing?")
     assert "since the Soviet era" in ans.text

@@ -236,3 +236,4 @@ def test_a_growth_sized_against_history_and_a_denial_looked_for() -> None:
     assert not has_slot("measure", "the most ambitious plan", [], None, ["how", "big", "was", "the", "expansion"])
     assert "denied" in retrieval_query("Did Iran admit sending the missiles?")
     assert "denied" not in retrieval_query("Did Iran send the missiles?")
+    assert "sort" not in analyse("What sorts of engines has China supplied?").terms  # "sorts" asks, like "kind"
