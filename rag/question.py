@@ -640,7 +640,27 @@ def asked_kind(question: str) -> str | None:
     word = phrase[-1]
     if word in {"kind", "kinds", "type", "types", "sort", "sorts", "one", "ones", "else", "other", "exactly"}:
         return None
-    return word
+    return _whole_of(question, word) or word
+
+
+PARTS = frozenset("branch part arm wing unit division section".split()) | frozenset(
+    "branches parts arms wings units divisions sections".split()
+)
+
+
+def _whole_of(question: str, word: str) -> str | None:
+    """The whole a part is asked of: "which branch of Iran's armed forces" names a force, as the answer does."""
+    if word not in PARTS:
+        return None
+    m = re.search(rf"\b{word}\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+|[\w-]+['’]s\s+)?(.*)", question, re.I)
+    if not m:
+        return None
+    head = None
+    for i, w in enumerate(words(re.split(r"[,;:()?]", m.group(1))[0])[:4]):
+        if ends_noun_phrase(w) and not (i == 0 and w.endswith("ed")):  # "armed forces"
+            break
+        head = w
+    return head
 
 
 def kind_name(question: str) -> str | None:

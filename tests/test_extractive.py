@@ -589,6 +589,11 @@ def test_whether_they_admitted_it_is_answered_by_their_denial(seed_bot) -> None:
         assert "denied the transfer" in seed_bot.ask(question).text, question
 
 
+def test_a_branch_of_the_armed_forces_is_a_force(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Which branch of Iran's armed forces showed off its missiles to a Russian delegation?")
+    assert "the IRGC had deployed" in ans.text
+
+
 def test_which_specific_things_need_things_named(seed_bot) -> None:  # noqa: ANN001
     # "prepared to impose serious consequences" names no sanctions
     sanctions = seed_bot.ask("What specific sanctions has Washington imposed on Tehran over the transfer?")

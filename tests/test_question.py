@@ -237,3 +237,7 @@ def test_a_growth_sized_against_history_and_a_denial_looked_for() -> None:
     assert "denied" in retrieval_query("Did Iran admit sending the missiles?")
     assert "denied" not in retrieval_query("Did Iran send the missiles?")
     assert "sort" not in analyse("What sorts of engines has China supplied?").terms  # "sorts" asks, like "kind"
+    # A part asked of a whole is of the whole's kind: a branch of the armed forces is a force
+    assert asked_kind("Which branch of Tehran's armed forces put the rockets on show?") == "forces"
+    assert asked_kind("Which part of its infrastructure will be hit?") == "infrastructure"
+    assert asked_kind("Which branch opened first?") == "branch"
