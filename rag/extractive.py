@@ -393,6 +393,26 @@ def _reacts(who: str, text: str) -> bool:
     return bool(named & opens) and any(_stance(w) or _saying(w) for w in words(text))
 
 
+# "How does Washington characterize the shipment?": whose judgement is asked for
+JUDGE_ASKED = re.compile(
+    r"^\W*how\s+(?:do|does|did|is|are|was|were|has|have)\s+(.+?)\s+"
+    r"(?:characteri[sz]|describ|view|see|regard|consider|call|judg|assess|label)\w*\b",
+    re.I,
+)
+
+
+def judged_by(question: str, text: str) -> bool:
+    """The sentence has the one whose judgement is asked for speak: "How does Washington characterize it?" is
+    answered by a US agency's statement, "How does Tehran describe it?" by a sentence opening on Iran's mission."""
+    m = JUDGE_ASKED.match(question)
+    if not m:
+        return False
+    judges = entities_in(m.group(1))
+    if any(_us_government(e) for e in judges) and any(_federal(n, 6) for n in entities_in(text)):
+        return True
+    return any(_reacts(e, text) for e in judges if not _demonym(e))
+
+
 def takes_stance(q: QuestionInfo, text: str) -> bool:
     """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
     rel = related_terms(q.text)
@@ -1396,6 +1416,16 @@ class ExtractiveAnswerer:
         # hospital's name is no answer.
         # People are counted in many words ("a staff of 14", "250,000 visits"): "1,200 people" does not rule those out.
         exact = counted is not None and counted not in GENERIC_COUNTS and any(_counts(counted, c.text) for c in cands)
+        # "How does Washington characterize it?": what the one asked about says, in its own sentence or a quotation it
+        # opened; the sentences giving a judgement ("deems … to be") when it says one
+        judged = {
+            id(c)
+            for c in cands
+            if judged_by(q.text, c.text)
+            or ((opener := _quotation_opener(c, cands)) is not None and judged_by(q.text, opener.text))
+        }
+        judging = {i for i in judged if any(id(c) == i and JUDGEMENT.search(c.text) for c in cands)}
+        judged = judging or judged
         for c in cands:
             c.slot = self._slot(q, c.text, c.terms) and (
                 q.slot not in ("person", "agent") or self._role_said(q, c.text)
@@ -1417,7 +1447,11 @@ class ExtractiveAnswerer:
                 c.score *= ASIDE_FACTOR
             if counted and _counts(counted, c.text):
                 c.score += COUNT_BONUS
-            if (q.slot == "yesno" and takes_stance(q, c.text)) or (reacting and _reacts(reacting, c.text)):
+            if (
+                (q.slot == "yesno" and takes_stance(q, c.text))
+                or (reacting and _reacts(reacting, c.text))
+                or id(c) in judged
+            ):
                 c.score += STANCE_BONUS
             if who_is and introduces(who_is, c.text):
                 c.score += INTRO_BONUS
@@ -1551,7 +1585,8 @@ class ExtractiveAnswerer:
         # A follow-up with words of its own ("the weather in their home city") is judged on them; one made of
         # pronouns ("Where did he say it?") on the names it borrowed.
         support = own_coverage(best) if len(own) >= 2 else best.coverage
-        if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare:
+        judged = judged_by(q.text, best.text)  # the one whose view is asked for speaks
+        if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",

@@ -589,6 +589,19 @@ def test_whether_they_admitted_it_is_answered_by_their_denial(seed_bot) -> None:
         assert "denied the transfer" in seed_bot.ask(question).text, question
 
 
+def test_how_someone_characterizes_it_is_what_they_say(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import judged_by
+
+    # Washington speaks through the federal agency the article quotes
+    ans = seed_bot.ask("How do Washington's officials characterize Tehran possibly handing its rockets to Moscow?")
+    assert ans.citations and "any transfer of Iranian ballistic missiles" in ans.citations[0].quote
+    ans = seed_bot.ask("How does Tehran's UN mission characterize arming the warring sides?")
+    assert "inhumane" in ans.text  # its judgement, inside the quotation its denial opens
+    assert judged_by("How does Washington view it?", "National Security Council spokesperson Sean Savett said so.")
+    assert not judged_by("How does Washington view it?", "The Wall Street Journal broke the news.")
+    assert not judged_by("What does Washington think?", "National Security Council spokesperson Sean Savett said so.")
+
+
 def test_a_branch_of_the_armed_forces_is_a_force(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Which branch of Iran's armed forces showed off its missiles to a Russian delegation?")
     assert "the IRGC had deployed" in ans.text
