@@ -823,6 +823,10 @@ def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
     return out
 
 
+NUMBERED_GROUP = re.compile(r"\b([A-Z])-?(\d{1,2})\b")  # "G7", "G-20"
+COUNT_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
+
+
 def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
     """An acronym and the words it stands for say the same: a sentence with "Islamic Revolutionary Guard Corps"
     says "IRGC", and one with "IRGC" says "Revolutionary Guard" (as in "Where did the Revolutionary Guards…")."""
@@ -838,6 +842,14 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
                 c.terms |= longest
             elif any(span in plain[id(c)] for span in spans):
                 c.terms |= set(tokens(acronym))
+    # "the Group of Seven" is the G7, "the Group of 20" the G20
+    for c in cands:
+        for m in NUMBERED_GROUP.finditer(c.text):
+            n = int(m.group(2))
+            count = rf"{n}|{COUNT_WORDS[n - 1]}" if n <= len(COUNT_WORDS) else str(n)
+            named = re.search(rf"\b({m.group(1)}[a-z]+)\s+of\s+(?:the\s+)?({count})\b", q.text, re.I)
+            if named:
+                c.terms |= set(tokens(named.group(0)))
 
 
 def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:

@@ -602,6 +602,11 @@ def test_how_someone_characterizes_it_is_what_they_say(seed_bot) -> None:  # noq
     assert not judged_by("What does Washington think?", "National Security Council spokesperson Sean Savett said so.")
 
 
+def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
+    assert "new and significant measures" in ans.text
+
+
 def test_a_branch_of_the_armed_forces_is_a_force(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Which branch of Iran's armed forces showed off its missiles to a Russian delegation?")
     assert "the IRGC had deployed" in ans.text
