@@ -7,7 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
-from rag.thesaurus import is_a, is_adverb, is_common_word, is_name, is_noun, is_plural_noun, kinds, verb_bases
+from rag.thesaurus import (
+    is_a,
+    is_adverb,
+    is_common_word,
+    is_name,
+    is_noun,
+    is_plural_noun,
+    kinds,
+    related_stems,
+    verb_bases,
+)
 
 QWORDS = frozenset("what which who whom whose when where why how is are was were do does did can could".split())
 # Words that carry the question's form, not its topic.
@@ -128,8 +138,9 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
             r"^\s*why\b|\bwhat\s+(?:(?:might|could|may|would)\s+)?(?:(?:have\s+been|be|is|was|were|are)\s+)?"
             r"(?:behind (?:it|this|that|them)|the (?:reason|cause|motive)s? (?:for|of|behind))\b|"
             r"\bwhat\s+(?:caused|prompted|drove|motivated)\b|"
-            # "What reason did the paper suggest…?", "what might explain why…?"
-            r"\bwhat\s+(?:reasons?|causes?|motives?|explanations?)\b|\bwhat\s+(?:might|could|may|would)\s+explain\b",
+            # "What reason did the paper suggest…?", "what might explain why…?", "WSJ said what about the reason…?"
+            r"\bwhat\s+(?:reasons?|causes?|motives?|explanations?)\b|\bwhat\s+(?:might|could|may|would)\s+explain\b|"
+            r"\b(?:about|on)\s+the\s+(?:reasons?|causes?|motives?|motivations?)\s+(?:for|of|behind)\b",
             re.I,
         ),
         "reason",
@@ -429,6 +440,15 @@ def truecase(question: str, names: Sequence[str] = ()) -> str:
         for w in name.split():
             if w[:1].isupper() and not is_common_word(w.lower()) and w.lower() not in STOPWORDS:
                 cased.setdefault(w.lower(), w)
+        initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+        if (  # "wsj": the Wall Street Journal's initials
+            len(initials) >= 3
+            and len(initials) == len(name.split())
+            and initials.lower() not in STOPWORDS
+            # not a word of its own ("can"), unless WordNet knows it as these initials ("nsc")
+            and (not is_common_word(initials.lower()) or tuple(tokens(name)) in related_stems(initials.lower(), True))
+        ):
+            cased.setdefault(initials.lower(), initials)
 
     def case(m: re.Match[str]) -> str:
         w, s = m.group(0), ""
@@ -519,7 +539,7 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
     # "What might be behind the delivery?", "… say was behind it?" ask why; "What was behind the door?" does not
     behind = re.search(
         r"\b(?:might|could|may|would|must)\s+(?:have\s+been|be|lie|have\s+lain)\s+behind\b|"
-        r"\b(?:lies?|lay)\s+behind\b|\bbehind\s+(?:it|this|that|them)\b",
+        r"\b(?:lies?|lay)\s+behind\b|\bbehind\s+(?:it|this|that|them)\b|\b(?:reasons?|causes?|motives?)\s+behind\b",
         question,
         re.I,
     )

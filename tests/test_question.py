@@ -241,3 +241,14 @@ def test_a_growth_sized_against_history_and_a_denial_looked_for() -> None:
     assert asked_kind("Which branch of Tehran's armed forces put the rockets on show?") == "forces"
     assert asked_kind("Which part of its infrastructure will be hit?") == "infrastructure"
     assert asked_kind("Which branch opened first?") == "branch"
+
+
+def test_initials_typed_in_lower_case_and_the_reason_behind() -> None:
+    from rag.question import truecase
+
+    names = ["Wall Street Journal", "Ukraine Defense Contact Group", "National Security Council"]
+    question = truecase("wsj said what about the reason behind the delivery?", names)
+    assert question.startswith("WSJ said")
+    assert truecase("what did the nsc say", names) == "what did the NSC say"
+    assert analyse(question).slot == "reason" and "behind" not in analyse(question).terms
+    assert analyse("The paper said what about the motives for it?").slot == "reason"
