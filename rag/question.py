@@ -384,6 +384,13 @@ def excluded_words(question: str) -> set[str]:
 
 # Phrases whose wh-word asks for nothing: "when it comes to arming them" is "about arming them".
 NOT_ASKING = re.compile(r"\bwhen it comes to\b", re.I)
+# "when" opening a clause after the question proper: "What position did Shoigu hold when he visited Iran?"
+CLAUSE_WHEN = re.compile(
+    r"^\W*(?:what|which)\s+(?!(?:year|date|day|month|time|hour)s?\b)\w+\b.*?\b(\w+)\s+(when)\s+"
+    r"(?:he|she|they|it|we|you|i|[A-Z][\w'’-]*)\s",
+    re.I,
+)
+SAYING_WHEN = frozenset("about on of as know known say said says tell told ask asked unclear clear sure".split())
 # "What does the article say X signifies?" asks what X signifies, not what someone said.
 THE_TEXT = re.compile(r"^(?:the\s+)?(?:article|report|story|piece|text|author|writer)$", re.I)
 
@@ -470,6 +477,9 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         return QuestionInfo(question, "overview", [], [], {}, None)
     slot = "other"
     asked = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", NOT_ASKING.sub("about", question))
+    clause = CLAUSE_WHEN.match(asked)  # "What position did he hold when he went there?" asks for a position
+    if clause and clause.group(1).lower() not in SAYING_WHEN:
+        asked = asked[: clause.start(2)] + "while" + asked[clause.end(2) :]
     lead = LEADING_WH.match(asked)
     if lead:  # "When did the close-range talks begin?" asks for a time, whatever words follow
         slot = {"when": "time", "where": "place", "why": "reason", "who": "agent", "whom": "agent"}[

@@ -243,6 +243,13 @@ def test_a_growth_sized_against_history_and_a_denial_looked_for() -> None:
     assert asked_kind("Which branch opened first?") == "branch"
 
 
+def test_a_when_clause_after_the_question_asks_for_no_time() -> None:
+    assert analyse("What position did Sergei Shoigu hold when he went to Iran?").slot == "other"
+    assert analyse("Which official was in charge when they visited?").slot == "person"
+    assert analyse("What year was it when Shoigu visited?").slot == "time"
+    assert analyse("What did Savett say about when Iran sent them?").slot == "speech"
+
+
 def test_initials_typed_in_lower_case_and_the_reason_behind() -> None:
     from rag.question import truecase
 
