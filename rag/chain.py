@@ -426,11 +426,18 @@ def question_info(
     return info
 
 
+SET_ASIDE_NAME = re.compile(  # "besides Iran", "apart from the United States"
+    r"\b(?i:apart from|aside from|besides|other than|except(?: for)?|excluding|not counting)\s+(?:the\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+)
+
+
 def retrieval_query(standalone: str) -> str:
     """What retrieval looks for: the standalone question, with the plain verb of a verb in two words ("When did the
     painter pass away?" also looks for "die") and the other stances on a truth ("Did Iran admit it?" also looks for
     a denial)."""
-    text = search_text(standalone)
+    # "Has Russia got weapons from anyone besides Iran?" looks for the others, not for Iran
+    text = SET_ASIDE_NAME.sub("", search_text(standalone))
     focus = focus_of(standalone)
     plain = [p for _, _, verbs in phrasal_verbs(words(focus)) for p in verbs] + truth_stances(focus)
     return f"{text} ({' '.join(plain)})" if plain else text

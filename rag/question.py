@@ -356,9 +356,9 @@ MONEY_AS_TOPIC = re.compile(
     r"(?:price|prices|pricing|cost|costs)\b",
     re.I,
 )
-EXCLUDED = re.compile(
+EXCLUDED = re.compile(  # up to a comma or the end, or a verb going on with the question ("besides Iran has sent")
     r"\b(?:apart from|aside from|besides|other than|except(?: for)?|excluding|not counting)\s+"
-    r"([^,?;]{1,40}?)\s*(?:,|\?|;|$)",
+    r"([^,?;]{1,40}?)(?:\s*(?:,|\?|;|$)|\s+(?=(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\b))",
     re.I,
 )
 

@@ -602,6 +602,10 @@ def test_how_someone_characterizes_it_is_what_they_say(seed_bot) -> None:  # noq
     assert not judged_by("What does Washington think?", "National Security Council spokesperson Sean Savett said so.")
 
 
+def test_who_else_supplied_them_is_found_without_the_one_set_aside(seed_bot) -> None:  # noqa: ANN001
+    assert "North Korea" in seed_bot.ask("Has Russia gotten weapons from anyone besides Iran?").text
+
+
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text

@@ -243,6 +243,21 @@ def test_a_growth_sized_against_history_and_a_denial_looked_for() -> None:
     assert asked_kind("Which branch opened first?") == "branch"
 
 
+def test_what_is_set_aside_is_not_looked_for() -> None:
+    from rag.chain import retrieval_query
+
+    assert "Iran" not in retrieval_query("Has Russia got weapons from anyone besides Iran?")
+    assert "Iran" not in retrieval_query("Apart from Iran, which country has supplied Russia with missiles?")
+    assert "Russia" in retrieval_query("Which country besides Iran has supplied missiles to Russia?")
+    # what is set aside ends where the question goes on
+    assert analyse("Which country besides Iran has supplied missiles to Russia?").terms == [
+        "country",
+        "supply",
+        "missil",
+        "russia",
+    ]
+
+
 def test_a_when_clause_after_the_question_asks_for_no_time() -> None:
     assert analyse("What position did Sergei Shoigu hold when he went to Iran?").slot == "other"
     assert analyse("Which official was in charge when they visited?").slot == "person"
