@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.question import (
     NUMBER_WORDS,
+    ORG_WORDS,
     PERCENT_RE,
     PERSON_ROLE_RE,
     PERSON_ROLES,
@@ -346,7 +347,7 @@ def _stance(word: str) -> bool:
     return word in STANCE or bool(STANCE.intersection(verb_bases(word)))
 
 
-SAYING = frozenset("say tell state comment remark speak talk note add claim argue explain declare".split())
+SAYING = frozenset("say tell state comment remark speak talk note add claim argue explain declare inform".split())
 
 
 def _saying(word: str) -> bool:
@@ -390,7 +391,9 @@ def _reacts(who: str, text: str) -> bool:
     named = {stem(w) for w in words(who)} - STOPWORDS
     named |= {p for w in words(who) for parts in same_place(w) if len(parts) == 1 for p in parts}  # Tehran: Iran
     opens = {stem(w) for w in words(subject.group(1))} if subject else set()
-    return bool(named & opens) and any(_stance(w) or _saying(w) for w in words(text))
+    # "How has the US reacted?": a federal agency speaking for it ("National Security Council spokesperson … said")
+    federal = _us_government(who.removeprefix("the ")) and any(_federal(n, 6) for n in entities_in(text))
+    return (bool(named & opens) or federal) and any(_stance(w) or _saying(w) for w in words(text))
 
 
 # "How does Washington characterize the shipment?": whose judgement is asked for
@@ -551,6 +554,23 @@ def _names_a(kind: str, text: str) -> bool:
 
 def _is_place(word: str) -> bool:
     return bool({"location", "region"} & kinds(word, 6))
+
+
+def _place_of_kind(question: str, text: str) -> bool:
+    """For "which city…": the sentence may name one, unless every place it names is one WordNet knows as another
+    kind ("Germany", "Ukraine": countries). A place WordNet does not know ("Carrow Falls") may be one."""
+    kind = asked_kind(question)
+    if not kind or not _is_place(kind):
+        return True
+    named = [
+        m.group(1).replace(" ", "_")  # "North Korea" whole
+        for m in re.finditer(
+            r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", text
+        )
+    ]
+    # an organisation's name ("the Ukraine Defense Contact Group") names no place
+    named = [n for n in named if n.rsplit("_", 1)[-1].lower() not in ORG_WORDS or is_a(n, kind)]
+    return not named or any(not kinds(n) or is_a(n, kind) for n in named)
 
 
 def _name_after(question: str, text: str, kind: str, stems: set[str], window: int = 6) -> bool:
@@ -1270,6 +1290,8 @@ class ExtractiveAnswerer:
             return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
+        if q.slot == "place" and not _place_of_kind(q.text, text):
+            return False  # "Which German city…?": "in Germany", "at the Ukraine Defense Contact Group" name no city
         # "When exactly did the missiles arrive?" is answered by "It's unclear when exactly the missiles were
         # delivered": the article speaks to it, which says more than that it does not say.
         return has_slot(q.slot, text, q.entities, q.unit, words(q.text), unknown_ok=True)
@@ -1559,11 +1581,15 @@ class ExtractiveAnswerer:
             best = scoop[0]
             ranked = [best] + [c for c in ranked if c is not best]
         reacting = _reaction_by(q.text)
-        if reacting and not q.previous and not any(_reacts(reacting, c.text) for c in ranked):
-            # "How did Moscow react?" when no sentence has Russia say or do anything about it
-            return self._abstain(
-                f"The article doesn't say how {reacting} responded.", f"no sentence has {reacting} respond"
-            )
+        reactions = [c for c in ranked if _reacts(reacting, c.text)] if reacting and not q.previous else []
+        if reacting and not q.previous:
+            # "How did Moscow react?" when no sentence has Russia say or do anything about it; otherwise what it did
+            if not reactions:
+                return self._abstain(
+                    f"The article doesn't say how {reacting} responded.", f"no sentence has {reacting} respond"
+                )
+            best = reactions[0]
+            ranked = [best] + [c for c in ranked if c is not best]
         far, close = self._missing_entities(q, cands)
         # A question that also names something the article does hold ("Sean Savett ... the US") is weighed
         # on the rest of its evidence; one whose names are all absent needs strong support.
@@ -1597,7 +1623,7 @@ class ExtractiveAnswerer:
         # A follow-up with words of its own ("the weather in their home city") is judged on them; one made of
         # pronouns ("Where did he say it?") on the names it borrowed.
         support = own_coverage(best) if len(own) >= 2 else best.coverage
-        judged = judged_by(q.text, best.text)  # the one whose view is asked for speaks
+        judged = judged_by(q.text, best.text) or best in reactions  # the one whose view is asked for speaks
         if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",

@@ -653,10 +653,13 @@ def asked_phrase(question: str) -> list[str]:
     phrase: list[str] = []
     clause = re.split(r"[,;:()]", m.group(m.lastindex or 1))[0]  # "Which Asian nation, besides Iran, …"
     for word in words(clause)[:5]:
-        if ends_noun_phrase(word):
+        if ends_noun_phrase(word) or word.lower() in SETS_ASIDE:  # "which country besides Iran…": a country
             break
         phrase.append(word)
     return phrase
+
+
+SETS_ASIDE = frozenset("besides apart aside except excluding including like".split())
 
 
 def asked_kind(question: str) -> str | None:

@@ -579,6 +579,8 @@ def test_how_someone_responded_is_what_they_said_or_did(seed_bot) -> None:  # no
     # Nobody in Russia says or does anything about it in the article
     moscow = seed_bot.ask("How did Moscow react?")
     assert moscow.abstained and not moscow.citations
+    # Washington reacts through the federal agency the article quotes
+    assert "significant escalation" in seed_bot.ask("How has the US reacted to the reports?").text
     assert "denied the transfer" in seed_bot.ask("Who on the Iranian side denied the transfer?").text
     city = seed_bot.ask("In which Russian city is the drone-manufacturing facility being built?")
     assert city.abstained and not city.citations  # "Russia" says the country, not which Russian city
@@ -600,6 +602,13 @@ def test_how_someone_characterizes_it_is_what_they_say(seed_bot) -> None:  # noq
     assert judged_by("How does Washington view it?", "National Security Council spokesperson Sean Savett said so.")
     assert not judged_by("How does Washington view it?", "The Wall Street Journal broke the news.")
     assert not judged_by("What does Washington think?", "National Security Council spokesperson Sean Savett said so.")
+
+
+def test_which_city_needs_a_city(seed_bot) -> None:  # noqa: ANN001
+    # "in Germany" and "at the Ukraine Defense Contact Group" name a country, not a city
+    german = seed_bot.ask("Which German city hosted the defense contact group meeting?")
+    assert german.abstained and not german.citations
+    assert "Germany" in seed_bot.ask("In which country did the Ukraine Defense Contact Group meet?").text
 
 
 def test_who_else_supplied_them_is_found_without_the_one_set_aside(seed_bot) -> None:  # noqa: ANN001

@@ -258,6 +258,10 @@ def test_what_is_set_aside_is_not_looked_for() -> None:
     ]
 
 
+def test_the_kind_asked_for_stops_where_something_is_set_aside() -> None:
+    assert asked_kind("Which country besides Iran has supplied missiles to Russia?") == "country"
+
+
 def test_a_when_clause_after_the_question_asks_for_no_time() -> None:
     assert analyse("What position did Sergei Shoigu hold when he went to Iran?").slot == "other"
     assert analyse("Which official was in charge when they visited?").slot == "person"
