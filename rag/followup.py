@@ -8,7 +8,7 @@ from typing import Any
 
 from rag.question import MONTHS, QWORDS, UNNAMED_RE, asked_kind, entities_in
 from rag.text import STOPWORDS, stem, words
-from rag.thesaurus import is_noun
+from rag.thesaurus import is_noun, kinds
 
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
@@ -208,7 +208,13 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     that = re.search(r"\b(?:that|this|the same)\s+([a-z]+)\b", q, re.I)
     if that and not (
         (kind and kind.lower().endswith(that.group(1).lower()))
-        or (not kind and re.match(r"^\W*who\b", prev_q, re.I) and is_noun(that.group(1).lower(), strict=True))
+        or (
+            not kind
+            and re.match(r"^\W*who\b", prev_q, re.I)
+            and is_noun(that.group(1).lower(), strict=True)
+            # "that visit" after "Who visited Iran?" is the visit, not the visitor
+            and not {"act", "event"} & kinds(that.group(1).lower(), 6)
+        )
     ):
         that = None
     if kind and not that:

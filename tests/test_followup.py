@@ -191,6 +191,15 @@ def test_a_short_follow_up_naming_something_new_is_not_bare_and_that_noun_points
     assert q.weights["point"] == 0.5 and q.weights["zelensky"] == 1.0
 
 
+def test_that_visit_after_who_visited_is_the_visit() -> None:
+    history = [
+        {"role": "user", "content": "Who visited Iran at that time?"},
+        {"role": "assistant", "content": "Then-Russian Defense Minister Sergei Shoigu visited Iran. [1]"},
+    ]
+    standalone, _ = condense("Why was that visit considered notable?", history)
+    assert standalone.startswith("Why was that visit considered notable"), standalone
+
+
 def test_that_paper_is_the_paper_the_last_answer_named() -> None:
     for first in ("Which newspaper first reported the delivery?", "Who first reported that Iran had delivered them?"):
         history = [
