@@ -872,6 +872,35 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
                 c.terms |= set(tokens(named.group(0)))
 
 
+def _modifies_thing(name: str, text: str) -> bool:
+    """The name only says what kind of thing the next word is ("the US dollar", "American football"); not when that
+    word names people or a body ("US officials", "the American administration")."""
+    m = re.search(rf"\b{re.escape(name)}['’]?s?\s+([a-z]+)", text)
+    if not m:
+        return False
+    word = m.group(1)
+    return not (PERSON_ROLE_RE.fullmatch(word.rstrip("s")) or word in ORG_WORDS) and is_noun(word, strict=True)
+
+
+def _link_federal(q: QuestionInfo, cands: list[Candidate]) -> None:
+    """A sentence naming a federal agency ("National Security Council spokesperson …") speaks of the US government,
+    however the question calls it ("Washington", "the White House", "American")."""
+    asked = [
+        e
+        for e in q.entities
+        if (_us_government(e) or e.lower() == "american") and not _modifies_thing(e, q.text)  # not "the US dollar"
+    ]
+    if not asked:
+        return
+    agency = [c for c in cands if any(_federal(n, 6) for n in entities_in(c.text))]
+    # … and so does what its spokesperson goes on to say ("Savett stated, …"), quotation and all
+    people = {n.split()[-1] for c in agency for n in person_names(c.text)}
+    speaking = [c for c in cands if c not in agency and any(re.search(rf"\b{re.escape(p)}\b", c.text) for p in people)]
+    quoted = [c for c in cands if (opener := _quotation_opener(c, cands)) is not None and opener in speaking]
+    for c in agency + speaking + quoted:
+        c.terms |= {t for e in asked for t in tokens(e)}
+
+
 def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     """Among several documents, only those whose retrieved passages name something the question names.
 
@@ -1544,6 +1573,7 @@ class ExtractiveAnswerer:
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
         _link_acronyms(q, cands)
+        _link_federal(q, cands)
         self.score(q, cands, query_vector)
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]

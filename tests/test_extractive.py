@@ -620,6 +620,16 @@ def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     assert "new and significant measures" in ans.text
 
 
+def test_a_federal_agency_and_its_spokesperson_speak_for_washington(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _modifies_thing
+
+    ans = seed_bot.ask("Which American official commented on the reports on behalf of Washington?")
+    assert "Savett" in ans.text
+    rial = seed_bot.ask("What is the exchange rate between the Iranian rial and the US dollar?")
+    assert rial.abstained and not rial.citations
+    assert _modifies_thing("US", "the US dollar") and not _modifies_thing("US", "Which US officials said so?")
+
+
 def test_a_branch_of_the_armed_forces_is_a_force(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Which branch of Iran's armed forces showed off its missiles to a Russian delegation?")
     assert "the IRGC had deployed" in ans.text
