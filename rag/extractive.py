@@ -95,7 +95,7 @@ _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
 # "Who is X?", "What is X's job?", "What office does X hold?": asked for X's title.
 WHO_IS = re.compile(
-    rf"^\W*(?:who(?:['’]s|\s+is|\s+was)\s+{_NAME}|what\s+(?:is|was)\s+{_NAME}['’]s?\s+{_POST}|"
+    rf"^\W*(?:who(?:['’]s|\s+is|\s+was)\s+{_NAME}|what(?:['’]s|\s+is|\s+was)\s+{_NAME}['’]s?\s+{_POST}|"
     rf"what\s+{_POST}\s+(?:does|did|do)\s+{_NAME}\s+(?:hold|have|occupy))"
     r"(?:,?\s+according to the (?:article|story|report))?\W*$",
     re.I,

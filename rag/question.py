@@ -367,9 +367,13 @@ EXCLUDED = re.compile(  # up to a comma or the end, or a verb going on with the 
 BEFORE_THING = re.compile(r"\b(?:before|prior to)\s+(?:the|these|those)\s+([^,?;]{1,40}?)\s*(?:,|\?|;|$)", re.I)
 
 
+# "Is Iran the only country helping Russia?" asks for the others
+ONLY_ONE = re.compile(r"^\W*(?i:is|was|are|were)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+the\s+only\b")
+
+
 def excluded_words(question: str) -> set[str]:
     """Words the question sets aside ("Apart from Tehran, which …"): the answer is something else."""
-    found = list(EXCLUDED.finditer(question))
+    found = list(EXCLUDED.finditer(question)) + list(ONLY_ONE.finditer(question))
     if not re.match(r"^\W*(?:when|how long|until when|since when)\b", question, re.I):
         kind = asked_kind(question)  # only something of the kind asked for: "what weapons … before the missiles"
         found += [

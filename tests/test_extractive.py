@@ -613,6 +613,8 @@ def test_which_city_needs_a_city(seed_bot) -> None:  # noqa: ANN001
 
 def test_who_else_supplied_them_is_found_without_the_one_set_aside(seed_bot) -> None:  # noqa: ANN001
     assert "North Korea" in seed_bot.ask("Has Russia gotten weapons from anyone besides Iran?").text
+    assert "North Korea" in seed_bot.ask("Is Iran the only country helping Russia with missiles?").text
+    assert "spokesperson" in seed_bot.ask("what's sean savett's job").text
 
 
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
