@@ -416,6 +416,21 @@ def judged_by(question: str, text: str) -> bool:
     return any(_reacts(e, text) for e in judges if not _demonym(e))
 
 
+# "Do we know when…?", "Is it known where…?", "Is it clear who…?"
+KNOWN_ASKED = re.compile(
+    r"^\W*(?:do|does|did)\s+(?:we|they|you|anyone|officials|the\s+article)\s+(?:know|say)\b|"
+    r"^\W*(?:is|was)\s+it\s+(?:known|clear|certain|reported|public)\b|^\W*(?:has|have)\s+\w+\s+(?:said|revealed)\b",
+    re.I,
+)
+
+
+def _says_unknown(question: str, text: str) -> bool:
+    """The sentence says it is not known when, where or who, as the question asks ("unclear when exactly")."""
+    m = UNKNOWN_RE.search(text)
+    wh = (m.group(1) or m.group(2)).lower() if m else ""
+    return bool(wh) and re.search(rf"\b{wh}\b", question, re.I) is not None
+
+
 def takes_stance(q: QuestionInfo, text: str) -> bool:
     """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
     rel = related_terms(q.text)
@@ -1604,6 +1619,11 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
             )
+        # "Do we know exactly when the handover took place?": the sentence saying it is unclear when
+        said_unknown = [c for c in ranked if _says_unknown(q.text, c.text)] if KNOWN_ASKED.search(q.text) else []
+        if said_unknown:
+            best = said_unknown[0]
+            ranked = [best] + [c for c in ranked if c is not best]
         # "Which outlet first reported that Iran sent them?": the sentence saying who broke the news, not one that
         # tells the news in the question's words
         scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]
@@ -1653,7 +1673,8 @@ class ExtractiveAnswerer:
         # A follow-up with words of its own ("the weather in their home city") is judged on them; one made of
         # pronouns ("Where did he say it?") on the names it borrowed.
         support = own_coverage(best) if len(own) >= 2 else best.coverage
-        judged = judged_by(q.text, best.text) or best in reactions  # the one whose view is asked for speaks
+        # the one whose view is asked for speaks; whether something is known is answered by "it's unclear"
+        judged = judged_by(q.text, best.text) or best in reactions or best in said_unknown
         if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
@@ -1682,7 +1703,8 @@ class ExtractiveAnswerer:
             on_focus = [
                 c
                 for c in fitting
-                if not self._off_focus(
+                if c in said_unknown  # "Is it known when…?": that it is not, in whatever words the event is told
+                or not self._off_focus(
                     q,
                     c,
                     cands,

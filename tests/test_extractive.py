@@ -617,6 +617,14 @@ def test_who_else_supplied_them_is_found_without_the_one_set_aside(seed_bot) -> 
     assert "spokesperson" in seed_bot.ask("what's sean savett's job").text
 
 
+def test_whether_it_is_known_is_answered_by_it_being_unclear(seed_bot) -> None:  # noqa: ANN001
+    for question in (
+        "Do we know exactly when the handover took place?",
+        "Is it known exactly when Tehran handed the rockets over to Moscow?",
+    ):
+        assert "It's unclear when exactly" in seed_bot.ask(question).text, question
+
+
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text
