@@ -205,6 +205,17 @@ CAUSAL = re.compile(
     re.I,
 )
 
+# What lies behind a thing is its cause, given in so many words ("could be a result of", "because")
+BEHIND_ASKED = re.compile(
+    r"\bbehind\b|\b(?:reasons?|causes?|motives?|motivations?)\s+(?:for|of|behind)\b|\bwhat\s+(?:caused|prompted|drove)\b",
+    re.I,
+)
+GIVES_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|led to|leads to|caused|the reason|(?:a|the) result of|"
+    r"results? from|stems? from|blamed|prompted|motivated)\b",
+    re.I,
+)
+
 Encode = Callable[[list[str]], list[list[float]]]
 
 
@@ -1619,6 +1630,12 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"off-topic: best similarity {top_dense:.2f}, term coverage {top_cov:.2f}",
             )
+        if BEHIND_ASKED.search(q.text) and not GIVES_CAUSE.search(best.text):
+            # "According to the paper that broke the story, what might lie behind it?": a sentence giving a cause
+            causes = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and GIVES_CAUSE.search(c.text)]
+            if causes:
+                best = causes[0]
+                ranked = [best] + [c for c in ranked if c is not best]
         # "Do we know exactly when the handover took place?": the sentence saying it is unclear when
         said_unknown = [c for c in ranked if _says_unknown(q.text, c.text)] if KNOWN_ASKED.search(q.text) else []
         if said_unknown:

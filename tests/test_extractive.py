@@ -670,6 +670,8 @@ def test_who_was_first_with_the_news_is_who_broke_it(seed_bot) -> None:  # noqa:
     # The paper that first reported it is who says it, not what is asked.
     ans = seed_bot.ask("According to the newspaper that first reported the shipment, what might have been behind it?")
     assert "politics" in ans.text
+    ans = seed_bot.ask("According to the paper that broke the story, what might lie behind the shipment?")
+    assert "politics" in ans.text  # a sentence giving a cause, not the one saying who broke the story
 
 
 def test_what_she_said_about_when_is_a_quote_going_on_after_its_speaker(article_bot) -> None:  # noqa: ANN001
