@@ -410,7 +410,9 @@ def _reacts(who: str, text: str) -> bool:
 # "How does Washington characterize the shipment?": whose judgement is asked for
 JUDGE_ASKED = re.compile(
     r"^\W*how\s+(?:do|does|did|is|are|was|were|has|have)\s+(.+?)\s+"
-    r"(?:characteri[sz]|describ|view|see|regard|consider|call|judg|assess|label)\w*\b",
+    r"(?:characteri[sz]|describ|view|see|regard|consider|call|judg|assess|label)\w*\b|"
+    # "In Tehran's view, what…?", "According to Tehran's delegation, what…?"
+    r"^\W*(?:in|from)\s+(.+?)['’]s?\s+(?:view|opinion|eyes|account|words)\b|^\W*according\s+to\s+([^,?]+),",
     re.I,
 )
 
@@ -421,7 +423,7 @@ def judged_by(question: str, text: str) -> bool:
     m = JUDGE_ASKED.match(question)
     if not m:
         return False
-    judges = entities_in(m.group(1))
+    judges = entities_in(next(g for g in m.groups() if g))
     if any(_us_government(e) for e in judges) and any(_federal(n, 6) for n in entities_in(text)):
         return True
     return any(_reacts(e, text) for e in judges if not _demonym(e))

@@ -599,6 +599,11 @@ def test_how_someone_characterizes_it_is_what_they_say(seed_bot) -> None:  # noq
     assert ans.citations and "any transfer of Iranian ballistic missiles" in ans.citations[0].quote
     ans = seed_bot.ask("How does Tehran's UN mission characterize arming the warring sides?")
     assert "inhumane" in ans.text  # its judgement, inside the quotation its denial opens
+    for question in (  # in someone's view, according to someone: what they say
+        "In Tehran's view, how should arming the warring sides be described?",
+        "According to Tehran's UN office, what does arming the warring sides do to efforts to halt the fighting?",
+    ):
+        assert "inhumane" in seed_bot.ask(question).text, question
     assert judged_by("How does Washington view it?", "National Security Council spokesperson Sean Savett said so.")
     assert not judged_by("How does Washington view it?", "The Wall Street Journal broke the news.")
     assert not judged_by("What does Washington think?", "National Security Council spokesperson Sean Savett said so.")
