@@ -258,6 +258,11 @@ def test_what_is_set_aside_is_not_looked_for() -> None:
     ]
 
 
+def test_a_maximum_range_is_a_measure() -> None:
+    info = analyse("What is the maximum range in kilometers of the Ababil missile?")
+    assert info.slot == "measure" and info.unit == "distance"
+
+
 def test_the_kind_asked_for_stops_where_something_is_set_aside() -> None:
     assert asked_kind("Which country besides Iran has supplied missiles to Russia?") == "country"
 
