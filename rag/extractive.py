@@ -467,6 +467,24 @@ def _truth_stance(word: str) -> bool:
     return word in TRUTH_STANCE or bool(TRUTH_STANCE.intersection(verb_bases(word)))
 
 
+def _only_supposed(q: QuestionInfo, text: str) -> bool:
+    """The question's own verbs are said only in an "if" clause: the sentence supposes what was asked, it does not
+    report it ("…'s warning of consequences if Iran sends missiles")."""
+    ws = re.findall(r"[\w'’-]+|,", text)
+    supposed: set[int] = set()  # the words after "if", up to a comma
+    for i, w in enumerate(ws):
+        if w.lower() in ("if", "unless"):
+            for j in range(i + 1, len(ws)):
+                if ws[j] == ",":
+                    break
+                supposed.add(j)
+    if not supposed:
+        return False
+    verbs = {t for t in q.focus_terms() if t not in {s for e in q.entities for s in tokens(e)}}
+    said = [i for i, w in enumerate(ws) if stem(w.lower()) in verbs]
+    return bool(said) and all(i in supposed for i in said)
+
+
 def _counted(q: QuestionInfo) -> str | None:
     """The noun a how-many question counts ("days"), stemmed."""
     m = HOW_MANY.search(q.text)
@@ -1473,6 +1491,7 @@ class ExtractiveAnswerer:
         aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
         reacting = _reaction_by(q.text)
+        hypothetical_ok = bool(re.search(r"\b(?:if|unless|would|should|could)\b", q.text, re.I))
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
@@ -1534,6 +1553,8 @@ class ExtractiveAnswerer:
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
             if kind_match.get(id(c)):
                 c.score += KIND_BONUS
+            if not hypothetical_ok and not q.previous and _only_supposed(q, c.text):
+                c.score *= ASIDE_FACTOR  # "What is Iran reported to have sent?": not "the warning … if Iran sends"
             if aside_head and _has_term(aside_head, c.terms):
                 c.score *= ASIDE_FACTOR
             if counted and _counts(counted, c.text):

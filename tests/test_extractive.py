@@ -630,6 +630,17 @@ def test_whether_it_is_known_is_answered_by_it_being_unclear(seed_bot) -> None: 
         assert "It's unclear when exactly" in seed_bot.ask(question).text, question
 
 
+def test_a_sentence_only_supposing_it_reports_less_than_one_saying_it(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _only_supposed
+    from rag.question import analyse
+
+    q = analyse("What did Iran send to Russia?")
+    assert _only_supposed(q, "The G7's warning of consequences if Iran sends ballistic missiles to Russia matters.")
+    assert not _only_supposed(q, "Iran sends ballistic missiles to Russia, if reports are right.")
+    ans = seed_bot.ask("what kind of missiles is iran said to have sent to russia")
+    assert ans.citations and ans.citations[0].quote.startswith("Iran reportedly shifts ballistic missiles")
+
+
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text
