@@ -358,7 +358,7 @@ def _stance(word: str) -> bool:
     return word in STANCE or bool(STANCE.intersection(verb_bases(word)))
 
 
-SAYING = frozenset("say tell state comment remark speak talk note add claim argue explain declare inform".split())
+SAYING = frozenset("say tell state comment remark speak talk note add claim argue explain declare inform hear".split())
 
 
 def _saying(word: str) -> bool:

@@ -641,6 +641,10 @@ def test_a_sentence_only_supposing_it_reports_less_than_one_saying_it(seed_bot) 
     assert ans.citations and ans.citations[0].quote.startswith("Iran reportedly shifts ballistic missiles")
 
 
+def test_hearing_from_someone_is_being_told(seed_bot) -> None:  # noqa: ANN001
+    assert "in January" in seed_bot.ask("When did CNN hear from an official about the visit?").text
+
+
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text
