@@ -642,7 +642,14 @@ def test_a_sentence_only_supposing_it_reports_less_than_one_saying_it(seed_bot) 
 
 
 def test_hearing_from_someone_is_being_told(seed_bot) -> None:  # noqa: ANN001
-    assert "in January" in seed_bot.ask("When did CNN hear from an official about the visit?").text
+    history: list[dict[str, str]] = []
+    for question in ("When did Russia begin negotiating to get the missiles?", "Who travelled to Iran at that time?"):
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": seed_bot.ask(question).text},
+        ]
+    ans = seed_bot.ask("And when did CNN hear from an official about that trip?", history=history)
+    assert "in January" in ans.text  # '"…," an unnamed official told CNN in January'
 
 
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
