@@ -43,7 +43,18 @@ from rag.question import (
 )
 from rag.retrieval import Hit
 from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
-from rag.thesaurus import collocations, is_a, is_noun, kinds, phrasal_verbs, related_stems, same_place, verb_bases
+from rag.thesaurus import (
+    collocations,
+    is_a,
+    is_a_in_any_sense,
+    is_noun,
+    is_plural_noun,
+    kinds,
+    phrasal_verbs,
+    related_stems,
+    same_place,
+    verb_bases,
+)
 from rag.types import Citation, Passage
 
 MAX_CHARS = 600
@@ -587,7 +598,10 @@ def _names_a(kind: str, text: str) -> bool:
     if not want:
         return False
     for i, w in enumerate(ws):
-        if w[:1].isupper() or not _has_term(want, {stem(w.lower())}):  # "Contact Group" is a name, not a group
+        # "Contact Group" is a name, not a group; "the G7 and NATO summits" are gatherings: names listed before a
+        # plural are things of its kind, in any sense of it
+        plural = is_plural_noun(w) and is_a_in_any_sense(w, kind)
+        if w[:1].isupper() or not (_has_term(want, {stem(w.lower())}) or plural):
             continue
         for j in range(i - 1, max(-1, i - 6), -1):
             prev = ws[j]

@@ -181,11 +181,11 @@ class Thesaurus:
                         out.update(self.synset(p, off)[0])
         return frozenset(w for w in out if w != word)
 
-    def kinds(self, word: str, depth: int = 3) -> frozenset[str]:
+    def kinds(self, word: str, depth: int = 3, senses: int = SENSES["noun"]) -> frozenset[str]:
         """What a noun is a kind of, up to ``depth`` steps broader: "corps" → army unit, military unit, force…"""
         found: set[str] = set()
         for base in self.base_forms(RENAMED.get(word.lower(), word.lower()), "noun"):
-            layer = [("noun", off) for off in self.synsets(base, "noun")[: SENSES["noun"]]]
+            layer = [("noun", off) for off in self.synsets(base, "noun")[:senses]]
             for _ in range(depth):
                 broader = []
                 for p, off in layer:
@@ -285,6 +285,18 @@ def is_a(word: str, kind: str) -> bool:
         return False
     broader = kinds(word)
     heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}  # "Asian nation" is a nation
+    return any(k.replace("_", " ") in heads for k in t.base_forms(kind.lower().replace(" ", "_"), "noun"))
+
+
+@lru_cache(maxsize=4096)
+def is_a_in_any_sense(word: str, kind: str) -> bool:
+    """Like :func:`is_a`, through any sense of ``word``: "summits" are gatherings (summit meetings), though a summit
+    is first a peak. For a noun the text itself puts among names ("the G7 and NATO summits")."""
+    t = thesaurus()
+    if not t:
+        return False
+    broader = t.kinds(word, 3, senses=99)
+    heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}
     return any(k.replace("_", " ") in heads for k in t.base_forms(kind.lower().replace(" ", "_"), "noun"))
 
 

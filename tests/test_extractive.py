@@ -652,6 +652,19 @@ def test_hearing_from_someone_is_being_told(seed_bot) -> None:  # noqa: ANN001
     assert "in January" in ans.text  # '"…," an unnamed official told CNN in January'
 
 
+def test_names_listed_before_a_plural_are_of_its_kind_in_any_sense(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _names_a
+    from rag.thesaurus import is_a, is_a_in_any_sense
+
+    assert is_a_in_any_sense("summits", "gathering") and not is_a("summit", "gathering")  # first a peak
+    assert _names_a("gatherings", "at both the G7 and NATO summits this summer")
+    assert not _names_a("groups", "to a visiting Russian delegation")
+    ans = seed_bot.ask(
+        "At which gatherings this summer did Washington and its allies signal they were ready to retaliate?"
+    )
+    assert "G7 and NATO summits" in ans.text
+
+
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text
