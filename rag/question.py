@@ -850,6 +850,9 @@ UNNAMED_RE = re.compile(
 )
 
 
+SITES = "area|base|site|facility|field|range|camp|compound|port|airport|airfield|depot|plant|factory|complex|zone"
+
+
 def has_slot(
     slot: str,
     sentence: str,
@@ -897,7 +900,9 @@ def has_slot(
             found = m.group(1).lower()[:5]  # "in Germany" does not answer "which German city", nor "Iran" "Iranian"
             if not any(a == found or (len(found) >= 4 and a.startswith(found)) for a in asked):
                 return True
-        return False
+        # a place named by what it is: "to a training area inside Iran", "at an air base"
+        site = re.search(rf"\b(?:in|at|to|inside|near)\s+(?:a|an|the)\s+(?:[\w-]+\s+)?({SITES})\b", sentence, re.I)
+        return site is not None and site.group(1).lower()[:5] not in asked
     if (
         slot in ("person", "agent")
         and UNNAMED_RE.search(sentence)

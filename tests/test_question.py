@@ -258,6 +258,12 @@ def test_what_is_set_aside_is_not_looked_for() -> None:
     ]
 
 
+def test_a_place_named_by_what_it_is() -> None:
+    text = "the IRGC had deployed missiles to a training area inside Iran to be displayed"
+    assert has_slot("place", text, ["Iran"], None, ["where", "did", "iran's", "guard", "show", "them"])
+    assert not has_slot("place", "the IRGC had deployed missiles", [], None, ["where", "did", "they", "show", "them"])
+
+
 def test_a_maximum_range_is_a_measure() -> None:
     info = analyse("What is the maximum range in kilometers of the Ababil missile?")
     assert info.slot == "measure" and info.unit == "distance"
