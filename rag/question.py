@@ -263,6 +263,8 @@ class QuestionInfo:
         skip = {stem(w) for w in SLOT_WORDS.get(self.slot, set()) | LIGHT_VERBS}
         # "going on strike", "has gone": a light verb in any form
         skip |= {stem(w) for w in words(self.text) if any(b in LIGHT_VERBS for b in verb_bases(w))}
+        if re.search(r"\b(?:take|takes|took|taken|taking)\s+place\b", self.text, re.I):
+            skip.add(stem("place"))  # "took place": happened
         return [t for t in self.terms if self.weights.get(t, 0) >= 1.0 and t not in skip]
 
     def framing_terms(self) -> set[str]:

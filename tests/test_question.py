@@ -258,6 +258,11 @@ def test_what_is_set_aside_is_not_looked_for() -> None:
     ]
 
 
+def test_took_place_is_happened() -> None:
+    info = analyse("Which Iranian body denied that the transfer took place?")
+    assert "plac" not in info.focus_terms() and "transfer" in info.focus_terms()
+
+
 def test_a_place_named_by_what_it_is() -> None:
     text = "the IRGC had deployed missiles to a training area inside Iran to be displayed"
     assert has_slot("place", text, ["Iran"], None, ["where", "did", "iran's", "guard", "show", "them"])
