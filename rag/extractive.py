@@ -26,6 +26,7 @@ from rag.question import (
     SPEECH_ASKED,
     SPEECH_SAID,
     UNKNOWN_RE,
+    UNNAMED_RE,
     QuestionInfo,
     asked_kind,
     asked_phrase,
@@ -1366,6 +1367,13 @@ class ExtractiveAnswerer:
             return True  # "What pay raise is the union demanding?": "raises totaling 18 percent"
         if q.slot == "person" and _other_owner(q.text, text):
             return False
+        if (
+            q.slot in ("person", "agent")
+            and NAME_OF.search(q.text)
+            and UNNAMED_RE.search(text)
+            and not person_names(text)
+        ):
+            return False  # "What is the name of the official who told CNN?": "an unnamed official" gives none
         if q.slot == "speech":
             return _speaker_says(q.text, text, terms)
         if HOW_OLD.search(q.text):

@@ -665,6 +665,12 @@ def test_names_listed_before_a_plural_are_of_its_kind_in_any_sense(seed_bot) -> 
     assert "G7 and NATO summits" in ans.text
 
 
+def test_an_unnamed_official_gives_no_name(seed_bot) -> None:  # noqa: ANN001
+    named = seed_bot.ask("What is the name of the official who told CNN about the first public display of missiles?")
+    assert named.abstained and not named.citations
+    assert "unnamed official" in seed_bot.ask("Who told CNN about the first public display of missiles?").text
+
+
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text
