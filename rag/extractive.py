@@ -219,7 +219,8 @@ CAUSAL = re.compile(
 
 # What lies behind a thing is its cause, given in so many words ("could be a result of", "because")
 BEHIND_ASKED = re.compile(
-    r"\bbehind\b|\b(?:reasons?|causes?|motives?|motivations?)\s+(?:for|of|behind)\b|\bwhat\s+(?:caused|prompted|drove)\b",
+    r"\bbehind\b|\b(?:reasons?|causes?|motives?|motivations?)\s+(?:for|of|behind)\b|\bwhat\s+(?:caused|prompted|drove)\b|"
+    r"\bexplain\b",  # "What does the WSJ think might explain the delivery?"
     re.I,
 )
 GIVES_CAUSE = re.compile(
@@ -928,7 +929,8 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
         for m in NUMBERED_GROUP.finditer(c.text):
             n = int(m.group(2))
             count = rf"{n}|{COUNT_WORDS[n - 1]}" if n <= len(COUNT_WORDS) else str(n)
-            named = re.search(rf"\b({m.group(1)}[a-z]+)\s+of\s+(?:the\s+)?({count})\b", q.text, re.I)
+            # … or "the club of seven" (a group, in other words)
+            named = re.search(rf"\b({m.group(1)}[a-z]+|club|bloc|alliance)\s+of\s+(?:the\s+)?({count})\b", q.text, re.I)
             if named:
                 c.terms |= set(tokens(named.group(0)))
 

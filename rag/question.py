@@ -87,7 +87,7 @@ MEASURE_NOUNS = r"(?:range|distance|speed|size|weight|area|duration|dose|dosage)
 
 # What a question asks for, and the evidence an answer sentence must hold for it.
 SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(what (?:percentage|percent|share|proportion|fraction|portion)|what part of)\b", re.I), "percent"),
+    (re.compile(r"\b(what (?:percentage|percent|share|proportion|fraction|portion))\b", re.I), "percent"),
     (
         re.compile(r"\b(how much|what (?:is|was) the (?:price|cost)|price|cost|pay|paid|spend|spent|worth)\b", re.I),
         "money",

@@ -674,6 +674,9 @@ def test_an_unnamed_official_gives_no_name(seed_bot) -> None:  # noqa: ANN001
 def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What did the Group of Seven say last March it would respond with?")
     assert "new and significant measures" in ans.text
+    ans = seed_bot.ask("What did the club of seven rich democracies threaten Tehran with if it went ahead?")
+    assert "new and significant measures" in ans.text
+    assert "politics" in seed_bot.ask("What does the WSJ think might explain the delivery?").text
 
 
 def test_a_federal_agency_and_its_spokesperson_speak_for_washington(seed_bot) -> None:  # noqa: ANN001

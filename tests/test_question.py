@@ -258,6 +258,11 @@ def test_what_is_set_aside_is_not_looked_for() -> None:
     ]
 
 
+def test_what_part_of_a_thing_is_no_share() -> None:
+    assert analyse("What part of Ukraine's infrastructure will be hit this winter?").slot != "percent"
+    assert analyse("What share of the budget goes to roads?").slot == "percent"
+
+
 def test_took_place_is_happened() -> None:
     info = analyse("Which Iranian body denied that the transfer took place?")
     assert "plac" not in info.focus_terms() and "transfer" in info.focus_terms()
