@@ -676,7 +676,6 @@ def test_the_group_of_seven_is_the_g7(seed_bot) -> None:  # noqa: ANN001
     assert "new and significant measures" in ans.text
     ans = seed_bot.ask("What did the club of seven rich democracies threaten Tehran with if it went ahead?")
     assert "new and significant measures" in ans.text
-    assert "politics" in seed_bot.ask("What does the WSJ think might explain the delivery?").text
 
 
 def test_a_federal_agency_and_its_spokesperson_speak_for_washington(seed_bot) -> None:  # noqa: ANN001
@@ -721,6 +720,7 @@ def test_who_was_first_with_the_news_is_who_broke_it(seed_bot) -> None:  # noqa:
     assert "politics" in ans.text
     ans = seed_bot.ask("According to the paper that broke the story, what might lie behind the shipment?")
     assert "politics" in ans.text  # a sentence giving a cause, not the one saying who broke the story
+    assert "politics" in seed_bot.ask("What does the WSJ think might explain the delivery?").text
 
 
 def test_what_she_said_about_when_is_a_quote_going_on_after_its_speaker(article_bot) -> None:  # noqa: ANN001
