@@ -16,7 +16,7 @@ from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswer
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
-from rag.question import ONLY_ONE, QuestionInfo, analyse, back_off, entities_in, truecase
+from rag.question import QuestionInfo, analyse, back_off, entities_in, truecase, without_set_aside
 from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
@@ -426,20 +426,11 @@ def question_info(
     return info
 
 
-SET_ASIDE_NAME = re.compile(  # "besides Iran", "apart from the United States"
-    r"\b(?i:apart from|aside from|besides|other than|except(?: for)?|excluding|not counting)\s+(?:the\s+)?"
-    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
-)
-
-
 def retrieval_query(standalone: str) -> str:
     """What retrieval looks for: the standalone question, with the plain verb of a verb in two words ("When did the
     painter pass away?" also looks for "die") and the other stances on a truth ("Did Iran admit it?" also looks for
-    a denial)."""
-    # "Has Russia got weapons from anyone besides Iran?" looks for the others, not for Iran
-    text = SET_ASIDE_NAME.sub("", search_text(standalone))
-    only = ONLY_ONE.match(text)  # "Is Iran the only country…?" looks for the others
-    text = text[: only.start(1)] + text[only.end(1) :] if only else text
+    a denial); not the names it sets aside."""
+    text = without_set_aside(search_text(standalone))
     focus = focus_of(standalone)
     plain = [p for _, _, verbs in phrasal_verbs(words(focus)) for p in verbs] + truth_stances(focus)
     return f"{text} ({' '.join(plain)})" if plain else text

@@ -436,10 +436,7 @@ def judged_by(question: str, text: str) -> bool:
     m = JUDGE_ASKED.match(question)
     if not m:
         return False
-    judges = entities_in(next(g for g in m.groups() if g))
-    if any(_us_government(e) for e in judges) and any(_federal(n, 6) for n in entities_in(text)):
-        return True
-    return any(_reacts(e, text) for e in judges if not _demonym(e))
+    return any(_reacts(e, text) for e in entities_in(next(g for g in m.groups() if g)) if not _demonym(e))
 
 
 # "Do we know when…?", "Is it known where…?", "Is it clear who…?"
@@ -471,8 +468,7 @@ def takes_stance(q: QuestionInfo, text: str) -> bool:
 def truth_stances(text: str) -> list[str]:
     """What else a question about a stance on the truth may be answered by: "Did Iran admit sending them?" by a
     denial (the words retrieval also looks for), or nothing for another question."""
-    asked = {b for w in words(text) for b in (w, *verb_bases(w)) if b in TRUTH_STANCE}
-    return ["denied", "confirmed", "admitted"] if asked else []
+    return ["denied", "confirmed", "admitted"] if any(_truth_stance(w) for w in words(text)) else []
 
 
 def _truth_stance(word: str) -> bool:
@@ -522,6 +518,11 @@ def _figures(text: str) -> list[tuple[list[str], list[str]]]:
 def _counts(noun: str, text: str) -> bool:
     """A figure right before the counted noun: "7.1 fewer migraine days" for "how many days"."""
     return any(noun in {stem(x) for x in after} for _, after in _figures(text))
+
+
+def _first(best: Candidate, ranked: list[Candidate]) -> tuple[Candidate, list[Candidate]]:
+    """``best`` as the answer: first, the others ranked after it."""
+    return best, [best] + [c for c in ranked if c is not best]
 
 
 def _just_before(a: Candidate, b: Candidate) -> bool:
@@ -602,8 +603,9 @@ def _names_a(kind: str, text: str) -> bool:
     for i, w in enumerate(ws):
         # "Contact Group" is a name, not a group; "the G7 and NATO summits" are gatherings: names listed before a
         # plural are things of its kind, in any sense of it
-        plural = is_plural_noun(w) and is_a_in_any_sense(w, kind)
-        if w[:1].isupper() or not (_has_term(want, {stem(w.lower())}) or plural):
+        if w[:1].isupper() or not (
+            _has_term(want, {stem(w.lower())}) or (is_plural_noun(w) and is_a_in_any_sense(w, kind))
+        ):
             continue
         for j in range(i - 1, max(-1, i - 6), -1):
             prev = ws[j]
@@ -1681,19 +1683,16 @@ class ExtractiveAnswerer:
             # "According to the paper that broke the story, what might lie behind it?": a sentence giving a cause
             causes = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and GIVES_CAUSE.search(c.text)]
             if causes:
-                best = causes[0]
-                ranked = [best] + [c for c in ranked if c is not best]
+                best, ranked = _first(causes[0], ranked)
         # "Do we know exactly when the handover took place?": the sentence saying it is unclear when
         said_unknown = [c for c in ranked if _says_unknown(q.text, c.text)] if KNOWN_ASKED.search(q.text) else []
         if said_unknown:
-            best = said_unknown[0]
-            ranked = [best] + [c for c in ranked if c is not best]
+            best, ranked = _first(said_unknown[0], ranked)
         # "Which outlet first reported that Iran sent them?": the sentence saying who broke the news, not one that
         # tells the news in the question's words
         scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]
         if scoop and scoop[0] is not best:
-            best = scoop[0]
-            ranked = [best] + [c for c in ranked if c is not best]
+            best, ranked = _first(scoop[0], ranked)
         reacting = _reaction_by(q.text)
         reactions = [c for c in ranked if _reacts(reacting, c.text)] if reacting and not q.previous else []
         if reacting and not q.previous:
@@ -1702,8 +1701,7 @@ class ExtractiveAnswerer:
                 return self._abstain(
                     f"The article doesn't say how {reacting} responded.", f"no sentence has {reacting} respond"
                 )
-            best = reactions[0]
-            ranked = [best] + [c for c in ranked if c is not best]
+            best, ranked = _first(reactions[0], ranked)
         far, close = self._missing_entities(q, cands)
         # A question that also names something the article does hold ("Sean Savett ... the US") is weighed
         # on the rest of its evidence; one whose names are all absent needs strong support.
@@ -1748,8 +1746,7 @@ class ExtractiveAnswerer:
             # "Has Iran admitted to sending them?": the sentence where it denies it, not one saying it might.
             stance = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and takes_stance(q, c.text)]
             if stance:
-                best = stance[0]
-                ranked = [best] + [c for c in ranked if c is not best]
+                best, ranked = _first(stance[0], ranked)
         if q.slot in SLOT_PHRASE and q.slot != "reason":
             # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
@@ -1787,8 +1784,7 @@ class ExtractiveAnswerer:
                     f"{', '.join(self._off_focus(q, fitting[0], cands))}"
                 )
                 return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
-            best = on_focus[0]
-            ranked = [best] + [c for c in ranked if c is not best]
+            best, ranked = _first(on_focus[0], ranked)
         did = WHO_DID.match(q.text) if q.slot in ("agent", "person") and not q.previous else None
         if did and self.idf(stem(did.group(1).lower())) >= self._max_idf and not SPEECH_SAID.fullmatch(did.group(1)):
             # "Who founded the Wall Street Journal?": a deed the article never speaks of, not one a sentence names

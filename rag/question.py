@@ -359,8 +359,9 @@ MONEY_AS_TOPIC = re.compile(
     r"(?:price|prices|pricing|cost|costs)\b",
     re.I,
 )
+SETTING_ASIDE = r"apart from|aside from|besides|other than|except(?: for)?|excluding|not counting"
 EXCLUDED = re.compile(  # up to a comma or the end, or a verb going on with the question ("besides Iran has sent")
-    r"\b(?:apart from|aside from|besides|other than|except(?: for)?|excluding|not counting)\s+"
+    rf"\b(?:{SETTING_ASIDE})\s+"
     r"([^,?;]{1,40}?)(?:\s*(?:,|\?|;|$)|\s+(?=(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\b))",
     re.I,
 )
@@ -372,6 +373,15 @@ BEFORE_THING = re.compile(r"\b(?:before|prior to)\s+(?:the|these|those)\s+([^,?;
 
 # "Is Iran the only country helping Russia?" asks for the others
 ONLY_ONE = re.compile(r"^\W*(?i:is|was|are|were)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+the\s+only\b")
+SET_ASIDE_NAME = re.compile(rf"\b(?i:{SETTING_ASIDE})\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def without_set_aside(text: str) -> str:
+    """The question without the names it sets aside: "Has Russia got weapons from anyone besides Iran?" and "Is Iran
+    the only country helping Russia?" look for the others, not for Iran."""
+    text = SET_ASIDE_NAME.sub("", text)
+    only = ONLY_ONE.match(text)
+    return text[: only.start(1)] + text[only.end(1) :] if only else text
 
 
 def excluded_words(question: str) -> set[str]:

@@ -280,23 +280,22 @@ def kinds(word: str, depth: int = 3) -> frozenset[str]:
 @lru_cache(maxsize=20000)
 def is_a(word: str, kind: str) -> bool:
     """Whether ``word`` names a kind of ``kind`` in WordNet ("Corps" is a force, "Journal" a periodical)."""
-    t = thesaurus()
-    if not t:
-        return False
-    broader = kinds(word)
-    heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}  # "Asian nation" is a nation
-    return any(k.replace("_", " ") in heads for k in t.base_forms(kind.lower().replace(" ", "_"), "noun"))
+    return _is_kind(word, kind, SENSES["noun"])
 
 
 @lru_cache(maxsize=4096)
 def is_a_in_any_sense(word: str, kind: str) -> bool:
     """Like :func:`is_a`, through any sense of ``word``: "summits" are gatherings (summit meetings), though a summit
     is first a peak. For a noun the text itself puts among names ("the G7 and NATO summits")."""
+    return _is_kind(word, kind, 99)
+
+
+def _is_kind(word: str, kind: str, senses: int) -> bool:
     t = thesaurus()
     if not t:
         return False
-    broader = t.kinds(word, 3, senses=99)
-    heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}
+    broader = kinds(word) if senses == SENSES["noun"] else t.kinds(word, 3, senses)
+    heads = broader | {k.rsplit(" ", 1)[-1] for k in broader}  # "Asian nation" is a nation
     return any(k.replace("_", " ") in heads for k in t.base_forms(kind.lower().replace(" ", "_"), "noun"))
 
 
