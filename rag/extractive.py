@@ -389,6 +389,10 @@ ABOUT_THE_TEXT = frozenset(  # what a request may ask of any article: "give me a
     "summary overview rundown gist recap details detail information info update background context facts".split()
 )
 REACTION_WORDS = frozenset(stem(w) for w in "respond response react reaction reply answer".split())
+# The two sides of one transfer: "Which country supplied Russia with missiles?" is answered by "Russia had obtained
+# missiles from North Korea"; the sentence says the question's verb from the other side.
+GIVING = frozenset(stem(w) for w in "give provide supply send sell deliver transfer ship".split())
+GETTING = frozenset(stem(w) for w in "get obtain receive acquire buy purchase".split())
 
 
 def _modified(term: str, text: str) -> bool:
@@ -1153,6 +1157,8 @@ class ExtractiveAnswerer:
                 or t in demonyms
                 or (t in FIRST_NEWS_TERMS and news and _said_related(BROKE_NEWS, cand.terms))
                 or (t in REACTION_WORDS and reacts)
+                or (t in GIVING and bool(GETTING & set(cand.terms)))
+                or (t in GETTING and bool(GIVING & set(cand.terms)))
             )
         ]
         todo = [t for t in terms if t in qwords and t not in names]

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 REVISION_TTL_S = 1.0
 
 
-FORMAT = 8  # bumped when the persisted layout changes; older files are rebuilt
+FORMAT = 9  # bumped when the persisted layout or the stemmer changes; older files are rebuilt
 
 
 @dataclass

@@ -336,7 +336,7 @@ def entities_in(text: str) -> list[str]:
                 or phrase.lower() in LEAD_INS
                 or phrase.lower() in HEDGES  # "Since when?"
                 or NUMBER_WORD.fullmatch(phrase)
-                or (phrase.endswith("ly") and is_adverb(phrase))  # "Roughly how many…"
+                or is_adverb(phrase)  # "Roughly how many…", "Therefore, not only does Iran…"
                 or (phrase.endswith("s") and is_plural_noun(phrase))  # "Cracks were only found…"
                 or (phrase.endswith("ing") and bool(verb_bases(phrase)))  # "Starting when?"
             )

@@ -44,6 +44,8 @@ def normalize(text: str) -> str:
 UNCHANGED = frozenset({"news"})  # words that only look inflected: "news" is not the plural of "new"
 IRREGULAR = {
     "made": "make",
+    "used": "use",  # too short to lose "ed"
+    "using": "use",
     "said": "say",
     "gave": "give",
     "given": "give",
@@ -197,9 +199,9 @@ def stem(word: str) -> str:
     w = IRREGULAR.get(word, word)
     if len(w) <= 3:
         return w
+    if w.endswith(("ies", "ied")) and len(w) >= 5:
+        return stem(w[:-3] + "y")  # "supplies", "supplied": whatever "supply" is
     for suffix, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
         ("sses", "ss"),
         ("ing", ""),
         ("edly", ""),
@@ -208,6 +210,9 @@ def stem(word: str) -> str:
         ("s", ""),
         ("ly", ""),
     ):
+        # "deeply" is "deep", but "daily", "early", "supply" and "comply" keep their "ly"
+        if suffix == "ly" and (len(w) < 6 or w.endswith(("pply", "mply"))):
+            continue
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix == "s" and w.endswith(("ss", "us", "is")):
                 return w

@@ -805,3 +805,8 @@ def test_handed_over_is_said_by_delivered(seed_bot) -> None:  # noqa: ANN001
 def test_an_overview_through_the_langchain_runnable(seed_bot) -> None:  # noqa: ANN001
     out = seed_bot.chain.invoke({"question": "What is the article about?", "history": []})
     assert out["answer"].startswith("Iran reportedly shifts ballistic missiles to Russia") and out["citations"]
+
+
+def test_who_supplied_is_answered_by_who_it_was_obtained_from(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Apart from Iran, which country has supplied Russia with missiles?")
+    assert "North Korea" in ans.text and ans.citations

@@ -221,3 +221,16 @@ def test_it_after_a_name_the_follow_up_brings_is_that_name() -> None:
         {"role": "assistant", "content": "The G7 had issued a strong statement last March. [1]"},
     ]
     assert "G7" in condense("What did it threaten Iran with?", history)[0]
+
+
+def test_they_is_never_an_adverb_opening_the_answer() -> None:
+    history = [
+        {"role": "user", "content": "what are they asking other countries to do"},
+        {
+            "role": "assistant",
+            "content": "Therefore, not only does Iran refrain from such actions itself, but it also "
+            "urges other countries to cease the supply of weapons. [1]",
+        },
+    ]
+    standalone, _ = condense("And why do they think arming the two sides is wrong?", history)
+    assert "Therefore" not in standalone, standalone

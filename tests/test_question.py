@@ -299,3 +299,12 @@ def test_initials_typed_in_lower_case_and_the_reason_behind() -> None:
     assert truecase("what did the nsc say", names) == "what did the NSC say"
     assert analyse(question).slot == "reason" and "behind" not in analyse(question).terms
     assert analyse("The paper said what about the motives for it?").slot == "reason"
+
+
+def test_every_form_of_a_verb_in_ly_or_ies_has_one_stem() -> None:
+    from rag.text import stem
+
+    assert len({stem(w) for w in ("supply", "supplies", "supplied", "supplying")}) == 1
+    assert len({stem(w) for w in ("use", "used", "using", "uses")}) == 1
+    assert stem("daily") == stem("dailies") != stem("day") and stem("early") != stem("ear")
+    assert stem("deeply") == stem("deep") and stem("reportedly") == stem("report") and stem("tries") == stem("try")
