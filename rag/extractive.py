@@ -131,6 +131,7 @@ STANCE = frozenset(
     "oppose support endorse back".split()
 )
 ASIDE_FACTOR = 0.8  # a sentence saying what the question sets aside ("apart from missiles")
+SUPPOSED_FACTOR = 0.7  # a sentence saying the question's words only in an "if" clause supposes, does not report
 ASIDE_WORDS = frozenset(
     stem(w) for w in ("apart", "aside", "besides", "other", "except", "excluding", "counting", "before", "prior")
 )
@@ -1523,7 +1524,11 @@ class ExtractiveAnswerer:
         aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
         reacting = _reaction_by(q.text)
-        hypothetical_ok = bool(re.search(r"\b(?:if|unless|would|should|could)\b", q.text, re.I))
+        # A question about a threat or warning is answered by what it supposes ("… threat of penalties over the
+        # missiles": "… warning of serious consequences if Iran sends ballistic missiles")
+        hypothetical_ok = bool(
+            re.search(r"\b(?:if|unless|would|should|could|threat\w*|warn\w*|consequences?)\b", q.text, re.I)
+        )
         said_before = {normalize(t).lower() for t in q.previous}
         before = [c for c in cands if normalize(c.text).lower() in said_before]
         continuing = bool(before) and q.bare
@@ -1586,7 +1591,7 @@ class ExtractiveAnswerer:
             if kind_match.get(id(c)):
                 c.score += KIND_BONUS
             if not hypothetical_ok and not q.previous and _only_supposed(q, c.text):
-                c.score *= ASIDE_FACTOR  # "What is Iran reported to have sent?": not "the warning … if Iran sends"
+                c.score *= SUPPOSED_FACTOR  # "What is Iran reported to have sent?": not "the warning … if Iran sends"
             if aside_head and _has_term(aside_head, c.terms):
                 c.score *= ASIDE_FACTOR
             if counted and _counts(counted, c.text):

@@ -810,3 +810,11 @@ def test_an_overview_through_the_langchain_runnable(seed_bot) -> None:  # noqa: 
 def test_who_supplied_is_answered_by_who_it_was_obtained_from(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Apart from Iran, which country has supplied Russia with missiles?")
     assert "North Korea" in ans.text and ans.citations
+
+
+def test_what_was_reported_sent_is_not_what_a_warning_supposes(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What is Iran reported to have sent to Russia?")
+    assert ans.text.startswith("Iran reportedly shifts ballistic missiles to Russia"), ans.text
+    # a question about the threat itself is answered by the sentence supposing it
+    ans = seed_bot.ask("What does the rich democracies' threat of penalties over the missiles reveal about the world?")
+    assert "underscores the international community's concern" in ans.text, ans.text
