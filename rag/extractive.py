@@ -131,6 +131,7 @@ STANCE = frozenset(
     "oppose support endorse back".split()
 )
 ASIDE_FACTOR = 0.8  # a sentence saying what the question sets aside ("apart from missiles")
+COMMENT_FACTOR = 0.9  # "What did the G7 threaten?": a sentence telling what was done, not only commenting on it
 SUPPOSED_FACTOR = 0.7  # a sentence saying the question's words only in an "if" clause supposes, does not report
 ASIDE_WORDS = frozenset(
     stem(w) for w in ("apart", "aside", "besides", "other", "except", "excluding", "counting", "before", "prior")
@@ -497,6 +498,17 @@ def _only_supposed(q: QuestionInfo, text: str) -> bool:
     verbs = {t for t in q.focus_terms() if t not in {s for e in q.entities for s in tokens(e)}}
     said = [i for i, w in enumerate(ws) if stem(w.lower()) in verbs]
     return bool(said) and all(i in supposed for i in said)
+
+
+PAST_ASKED = re.compile(r"^\W*(?:what|who|how)\b[^?]*?\bdid\b", re.I)
+PAST_WORDS = frozenset(
+    "was were had did said told gave made took went came began sent met held saw knew brought".split()
+)
+
+
+def _tells_past(text: str) -> bool:
+    """Whether the sentence tells of something done ("had issued", "said"), not only comments ("underscores")."""
+    return any(w in PAST_WORDS or (w.endswith("ed") and bool(verb_bases(w))) for w in words(text))
 
 
 def _counted(q: QuestionInfo) -> str | None:
@@ -1592,6 +1604,8 @@ class ExtractiveAnswerer:
                 c.score += KIND_BONUS
             if not hypothetical_ok and not q.previous and _only_supposed(q, c.text):
                 c.score *= SUPPOSED_FACTOR  # "What is Iran reported to have sent?": not "the warning … if Iran sends"
+            if PAST_ASKED.search(q.text) and not _tells_past(c.text):
+                c.score *= COMMENT_FACTOR
             if aside_head and _has_term(aside_head, c.terms):
                 c.score *= ASIDE_FACTOR
             if counted and _counts(counted, c.text):

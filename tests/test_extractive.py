@@ -818,3 +818,12 @@ def test_what_was_reported_sent_is_not_what_a_warning_supposes(seed_bot) -> None
     # a question about the threat itself is answered by the sentence supposing it
     ans = seed_bot.ask("What does the rich democracies' threat of penalties over the missiles reveal about the world?")
     assert "underscores the international community's concern" in ans.text, ans.text
+
+
+def test_what_was_done_is_told_by_a_sentence_in_the_past(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _tells_past
+
+    assert _tells_past("The G7 had issued a strong statement last March.") and _tells_past("Savett said so.")
+    assert not _tells_past("The G7's warning of serious consequences underscores the concern.")
+    ans = seed_bot.ask("What did the G7 threaten Iran with if it sent ballistic missiles to Russia?")
+    assert "new and significant measures against Iran" in ans.text, ans.text
