@@ -1742,7 +1742,9 @@ class ExtractiveAnswerer:
         # "Does Calder State University have a football team?" is about a team the article never speaks of; "Did
         # Tehran confirm or reject the reports?" asks for a stance, said in the article's own words
         asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in words(q.text)))
-        absent = self._unsaid_subject(q, best) if asks_about and not q.previous and not title else []
+        # "How does the US feel about it?" is answered by a feeling ("deeply concerned"), not the word "feel"
+        feeling = HOW_FEEL.search(q.text) and any(_word_is_a(w, "feeling") for w in words(best.text))
+        absent = self._unsaid_subject(q, best) if asks_about and not q.previous and not title and not feeling else []
         if absent and best.dense < ABSENT_DENSE:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"

@@ -827,3 +827,9 @@ def test_what_was_done_is_told_by_a_sentence_in_the_past(seed_bot) -> None:  # n
     assert not _tells_past("The G7's warning of serious consequences underscores the concern.")
     ans = seed_bot.ask("What did the G7 threaten Iran with if it sent ballistic missiles to Russia?")
     assert "new and significant measures against Iran" in ans.text, ans.text
+
+
+def test_how_one_feels_is_answered_by_a_feeling_not_the_word_feel(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("How does the US feel about these reports?")
+    assert "deeply concerned" in ans.text and ans.citations, ans.text
+    assert seed_bot.ask("How does Zelensky feel about the weather?").abstained
