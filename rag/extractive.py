@@ -114,6 +114,7 @@ WHO_IS = re.compile(
 )
 WHO_DID = re.compile(r"^\W*who\s+(?:first\s+)?([a-z]+ed)\b", re.I)  # "Who founded…", "Who first invented…"
 OVERVIEW_SENTENCES = 2  # "What is the article about?" is answered by its headline and lead
+SORT_BONUS = 0.05  # "What kind of missiles?": a sentence saying which kind ("close-range ballistic missiles")
 LEAD_BONUS = 0.04  # a news story's first line (its headline or lead) says its main event
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
@@ -509,6 +510,33 @@ PAST_WORDS = frozenset(
 def _tells_past(text: str) -> bool:
     """Whether the sentence tells of something done ("had issued", "said"), not only comments ("underscores")."""
     return any(w in PAST_WORDS or (w.endswith("ed") and bool(verb_bases(w))) for w in words(text))
+
+
+SORT_OF = re.compile(r"\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)", re.I)
+
+
+def _sort_said(question: str, text: str) -> bool:
+    """ "What kind of ballistic missiles…?" asks for a word the sentence puts before them ("close-range ballistic
+    missiles"), one the question does not say."""
+    m = SORT_OF.search(question)
+    if not m:
+        return False
+    asked = m.group(1).split()
+    head = stem(asked[-1].lower()) if is_noun(asked[-1].lower()) else stem(asked[0].lower())
+    said = {stem(w) for w in words(question)}
+    ws = re.findall(r"[\w'’-]+", text)
+    for i, w in enumerate(ws):
+        if stem(w.lower()) != head:
+            continue
+        j = i - 1
+        while j >= 0 and stem(ws[j].lower()) in said and ws[j].lower() not in STOPWORDS:
+            j -= 1  # "ballistic" of "close-range ballistic missiles" is the question's own
+        if j < 0 or ws[j].lower() in STOPWORDS or stem(ws[j].lower()) in said or ws[j][:1].isdigit():
+            continue
+        if ws[j].lower() not in verb_bases(ws[j].lower()) and verb_bases(ws[j].lower()):
+            continue  # "shifts ballistic missiles" says what was done with them
+        return True
+    return False
 
 
 def _counted(q: QuestionInfo) -> str | None:
@@ -1608,6 +1636,8 @@ class ExtractiveAnswerer:
                 c.score *= COMMENT_FACTOR
             if aside_head and _has_term(aside_head, c.terms):
                 c.score *= ASIDE_FACTOR
+            if _sort_said(q.text, c.text):
+                c.score += SORT_BONUS
             if counted and _counts(counted, c.text):
                 c.score += COUNT_BONUS
             if (

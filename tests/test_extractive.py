@@ -833,3 +833,13 @@ def test_how_one_feels_is_answered_by_a_feeling_not_the_word_feel(seed_bot) -> N
     ans = seed_bot.ask("How does the US feel about these reports?")
     assert "deeply concerned" in ans.text and ans.citations, ans.text
     assert seed_bot.ask("How does Zelensky feel about the weather?").abstained
+
+
+def test_what_kind_is_answered_by_the_word_saying_the_kind(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _sort_said
+
+    q = "what kind of ballistic missiles was Russia trying to get from Iran"
+    assert _sort_said(q, "negotiations to obtain close-range ballistic missiles from Iran")
+    assert not _sort_said(q, "Iran reportedly shifts ballistic missiles to Russia")  # a verb, not a kind
+    assert not _sort_said(q, "The delivery of ballistic missiles signifies a significant escalation")
+    assert "close-range" in seed_bot.ask(q).text
