@@ -25,6 +25,7 @@ from rag.question import (
     REACTION_ASKED,
     SPEECH_ASKED,
     SPEECH_SAID,
+    TIME_WORD,
     UNKNOWN_RE,
     UNNAMED_RE,
     QuestionInfo,
@@ -510,6 +511,12 @@ PAST_WORDS = frozenset(
 def _tells_past(text: str) -> bool:
     """Whether the sentence tells of something done ("had issued", "said"), not only comments ("underscores")."""
     return any(w in PAST_WORDS or (w.endswith("ed") and bool(verb_bases(w))) for w in words(text))
+
+
+def _names_other(q: QuestionInfo, text: str, set_aside: Sequence[str]) -> bool:
+    """The sentence names someone or something the question does not."""
+    given = {t for e in [*q.entities, *set_aside] for t in tokens(e)} | set(q.terms)
+    return any(not set(tokens(e)) & given and not _demonym(e) and not TIME_WORD.match(e) for e in entities_in(text))
 
 
 SORT_OF = re.compile(r"\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)", re.I)
@@ -1636,6 +1643,8 @@ class ExtractiveAnswerer:
                 c.score *= COMMENT_FACTOR
             if aside_head and _has_term(aside_head, c.terms):
                 c.score *= ASIDE_FACTOR
+            if set_aside and q.slot in ("yesno", "other") and not kind_match and _names_other(q, c.text, set_aside):
+                c.score += KIND_BONUS  # "Has Russia got missiles from anyone besides Iran?": "… from North Korea"
             if _sort_said(q.text, c.text):
                 c.score += SORT_BONUS
             if counted and _counts(counted, c.text):

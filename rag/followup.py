@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.question import MONTHS, QWORDS, UNNAMED_RE, asked_kind, entities_in
+from rag.question import QWORDS, TIME_WORD, UNNAMED_RE, asked_kind, entities_in
 from rag.text import STOPWORDS, stem, words
 from rag.thesaurus import is_noun, kinds
 
@@ -24,7 +24,6 @@ SUBJECT_IT = re.compile(
     re.I,
 )
 
-TIME_WORD = re.compile(rf"(?:{MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 Message = dict[str, Any]
 FOLLOWING_UP = " (following up on: "

@@ -32,6 +32,7 @@ MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+TIME_WORD = re.compile(rf"(?:{MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 TIME_RE = re.compile(
     rf"\b((?:{MONTHS})\b(?:\s+\d{{1,2}})?|(?:1[89]|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|"
     r"(?:in|since|until|from|by|around|circa|of|year)\s+1[0-7]\d\d\b|"  # an older year, said as one: "died in 1659"

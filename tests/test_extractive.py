@@ -843,3 +843,8 @@ def test_what_kind_is_answered_by_the_word_saying_the_kind(seed_bot) -> None:  #
     assert not _sort_said(q, "Iran reportedly shifts ballistic missiles to Russia")  # a verb, not a kind
     assert not _sort_said(q, "The delivery of ballistic missiles signifies a significant escalation")
     assert "close-range" in seed_bot.ask(q).text
+
+
+def test_anyone_besides_a_name_is_answered_by_a_sentence_naming_another(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Has Russia been getting missiles from anyone besides Iran?")
+    assert "North Korea" in ans.text, ans.text
