@@ -676,17 +676,22 @@ def _place_of_kind(question: str, text: str) -> bool:
     """For "which city…": the sentence may name one, unless every place it names is one WordNet knows as another
     kind ("Germany", "Ukraine": countries). A place WordNet does not know ("Carrow Falls") may be one."""
     kind = asked_kind(question)
-    if not kind or not _is_place(kind):
+    if not kind:
+        return True
+    either = re.search(rf"\b{re.escape(kind)}\s+or\s+(?:a\s+|an\s+)?([a-z]+)", question, re.I)  # "base or city"
+    asked = [k for k in (kind, either.group(1).lower() if either else None) if k and _is_place(k)]
+    if not asked:
         return True
     named = [
-        m.group(1).replace(" ", "_")  # "North Korea" whole
+        re.sub(r"['’]s$", "", m.group(1)).replace(" ", "_")  # "North Korea" whole, "Iran's" as "Iran"
         for m in re.finditer(
-            r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", text
+            r"\b(?:in|at|to|from|for|near|inside|outside|across)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)",
+            text,
         )
     ]
     # an organisation's name ("the Ukraine Defense Contact Group") names no place
-    named = [n for n in named if n.rsplit("_", 1)[-1].lower() not in ORG_WORDS or is_a(n, kind)]
-    return not named or any(not kinds(n) or is_a(n, kind) for n in named)
+    named = [n for n in named if n.rsplit("_", 1)[-1].lower() not in ORG_WORDS or any(is_a(n, k) for k in asked)]
+    return not named or any(not kinds(n) or any(is_a(n, k) for k in asked) for n in named)
 
 
 def _name_after(question: str, text: str, kind: str, stems: set[str], window: int = 6) -> bool:

@@ -848,3 +848,13 @@ def test_what_kind_is_answered_by_the_word_saying_the_kind(seed_bot) -> None:  #
 def test_anyone_besides_a_name_is_answered_by_a_sentence_naming_another(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Has Russia been getting missiles from anyone besides Iran?")
     assert "North Korea" in ans.text, ans.text
+
+
+def test_which_base_or_city_is_not_answered_by_a_country(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _place_of_kind
+
+    q = "Which Russian base or city were the missiles delivered to?"
+    assert not _place_of_kind(q, "The delivery signifies a significant escalation in Iran's support for Russia.")
+    assert _place_of_kind(q, "The missiles were flown to Kaliningrad.")  # a place WordNet does not know may be one
+    ans = seed_bot.ask(q)
+    assert ans.abstained and not ans.citations, ans.text
