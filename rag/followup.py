@@ -249,7 +249,11 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
             for pq, pa in pairs[-4:-1]
             for role, text in (("user", pq), ("assistant", pa))
         ]
-        prev = focus_of(condense(prev_q, earlier)[0]) if earlier else prev_q.strip()
+        prev_standalone = condense(prev_q, earlier)[0] if earlier else prev_q.strip()
+        prev = focus_of(prev_standalone)
+        if FOLLOWING_UP in prev_standalone and not [w for w in words(prev) if w not in STOPWORDS and w not in QWORDS]:
+            # "When was that?" has nothing of its own: a question after it follows up on what that one did
+            prev = prev_standalone.partition(FOLLOWING_UP)[2].removesuffix(")").strip()
         standalone = f"{q.rstrip('?').strip()}{FOLLOWING_UP}{prev})"
     else:
         standalone = q

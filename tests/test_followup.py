@@ -234,3 +234,14 @@ def test_they_is_never_an_adverb_opening_the_answer() -> None:
     ]
     standalone, _ = condense("And why do they think arming the two sides is wrong?", history)
     assert "Therefore" not in standalone, standalone
+
+
+def test_a_question_after_a_bare_one_follows_up_on_the_question_before() -> None:
+    history = [
+        {"role": "user", "content": "Which Russian official went to Iran to look at ballistic missiles?"},
+        {"role": "assistant", "content": "Then-Russian Defense Minister Sergei Shoigu visited Iran. [1]"},
+        {"role": "user", "content": "When was that?"},
+        {"role": "assistant", "content": "Russian negotiations had begun as early as last September. [1]"},
+    ]
+    standalone, _ = condense("and why was the trip notable?", history)
+    assert "Which Russian official went to Iran" in standalone, standalone
