@@ -12,7 +12,14 @@ from typing import Any
 
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
-from rag.extractive import OFF_TOPIC_COVERAGE, OFF_TOPIC_DENSE, ExtractiveAnswerer, candidates, truth_stances
+from rag.extractive import (
+    OFF_TOPIC_COVERAGE,
+    OFF_TOPIC_DENSE,
+    ExtractiveAnswerer,
+    candidates,
+    numbered_groups,
+    truth_stances,
+)
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
@@ -433,6 +440,7 @@ def retrieval_query(standalone: str) -> str:
     text = without_set_aside(search_text(standalone))
     focus = focus_of(standalone)
     plain = [p for _, _, verbs in phrasal_verbs(words(focus)) for p in verbs] + truth_stances(focus)
+    plain += numbered_groups(focus)  # "the group of seven" is also looked for as "G7"
     return f"{text} ({' '.join(plain)})" if plain else text
 
 

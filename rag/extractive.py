@@ -968,6 +968,20 @@ NUMBERED_GROUP = re.compile(r"\b([A-Z])-?(\d{1,2})\b")  # "G7", "G-20"
 COUNT_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
 
 
+NUMBERED_SPELLED = re.compile(r"\b(group|club)\s+of\s+(?:the\s+)?(\d{1,2}|[a-z]+)\b", re.I)
+
+
+def numbered_groups(question: str) -> list[str]:
+    """ "the group of seven major economies" is the G7, "the Group of 20" the G20: names retrieval looks for too."""
+    out = []
+    for m in NUMBERED_SPELLED.finditer(question):
+        count = m.group(2).lower()
+        n = int(count) if count.isdigit() else COUNT_WORDS.index(count) + 1 if count in COUNT_WORDS else 0
+        if n:
+            out.append(f"G{n}")
+    return out
+
+
 def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
     """An acronym and the words it stands for say the same: a sentence with "Islamic Revolutionary Guard Corps"
     says "IRGC", and one with "IRGC" says "Revolutionary Guard" (as in "Where did the Revolutionary Guards…")."""

@@ -858,3 +858,13 @@ def test_which_base_or_city_is_not_answered_by_a_country(seed_bot) -> None:  # n
     assert _place_of_kind(q, "The missiles were flown to Kaliningrad.")  # a place WordNet does not know may be one
     ans = seed_bot.ask(q)
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_the_group_of_seven_is_looked_for_as_the_g7(seed_bot) -> None:  # noqa: ANN001
+    from rag.chain import retrieval_query
+    from rag.extractive import numbered_groups
+
+    assert numbered_groups("the group of seven major economies") == ["G7"] and numbered_groups("Group of 20") == ["G20"]
+    assert numbered_groups("a group of friends") == [] and "G7" in retrieval_query("What did the club of seven say?")
+    ans = seed_bot.ask("What did the group of seven major economies threaten Tehran with?")
+    assert "new and significant measures" in ans.text, ans.text
