@@ -285,7 +285,8 @@ class QuestionInfo:
 
 # "How did Iran respond to the reports?", "What was Moscow's reaction?": what the one named said or did about it
 REACTION_ASKED = re.compile(
-    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
+    # not a reaction threatened or promised: "How did the G7 threaten to react if…?"
+    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)(?<!\bto)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
     r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b",
     re.I,
 )
@@ -466,12 +467,14 @@ def truecase(question: str, names: Sequence[str] = ()) -> str:
             if w[:1].isupper() and not is_common_word(w.lower()) and w.lower() not in STOPWORDS:
                 cased.setdefault(w.lower(), w)
         initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+        known = len(initials) >= 2 and tuple(tokens(name)) in related_stems(initials.lower(), True)
         if (  # "wsj": the Wall Street Journal's initials
-            len(initials) >= 3
+            (len(initials) >= 3 or known)  # "un" only as WordNet's initials of the United Nations
             and len(initials) == len(name.split())
             and initials.lower() not in STOPWORDS
+            and initials.lower() != "us"  # "tell us": in lower case, the pronoun
             # not a word of its own ("can"), unless WordNet knows it as these initials ("nsc")
-            and (not is_common_word(initials.lower()) or tuple(tokens(name)) in related_stems(initials.lower(), True))
+            and (not is_common_word(initials.lower()) or known)
         ):
             cased.setdefault(initials.lower(), initials)
 
@@ -709,6 +712,8 @@ def _whole_of(question: str, word: str) -> str | None:
     head = None
     for i, w in enumerate(words(re.split(r"[,;:()?]", m.group(1))[0])[:4]):
         if ends_noun_phrase(w) and not (i == 0 and w.endswith("ed")):  # "armed forces"
+            break
+        if i and w.endswith("s") and verb_bases(w) and not is_plural_noun(w):  # "… armed forces owns those …"
             break
         head = w
     return head

@@ -308,3 +308,14 @@ def test_every_form_of_a_verb_in_ly_or_ies_has_one_stem() -> None:
     assert len({stem(w) for w in ("use", "used", "using", "uses")}) == 1
     assert stem("daily") == stem("dailies") != stem("day") and stem("early") != stem("ear")
     assert stem("deeply") == stem("deep") and stem("reportedly") == stem("report") and stem("tries") == stem("try")
+
+
+def test_a_threatened_reaction_is_no_reaction_and_the_un_is_cased() -> None:
+    from rag.question import REACTION_ASKED, asked_kind, truecase
+
+    assert REACTION_ASKED.search("How did Moscow react?")
+    assert not REACTION_ASKED.search("How did the group of seven threaten to react if Tehran armed Moscow?")
+    names = ["United Nations", "United States", "National Security Council"]
+    assert truecase("what's tehran's line at the un", names) == "what's Tehran's line at the UN"
+    assert truecase("what did the nsc tell us", names) == "what did the NSC tell us"  # "us", the pronoun
+    assert asked_kind("Which branch of Iran's armed forces owns those Ababil systems?") == "forces"
