@@ -1931,6 +1931,8 @@ class ExtractiveAnswerer:
             adjacent = any(abs(c.start - o.end) <= 2 or abs(o.start - c.end) <= 2 for o in chosen)
             # Nearly as good, and as much about the question's own words (not only those a follow-up borrowed).
             strong = c.score >= 0.92 * best.score and c.dense >= 0.5
+            # "Who first reported it?": the one sentence naming who did; another naming someone else only confuses
+            strong = strong and not (q.slot in ("agent", "person") and best.slot and not q.previous)
             continues = (
                 adjacent
                 and c.start > best.start

@@ -868,3 +868,8 @@ def test_the_group_of_seven_is_looked_for_as_the_g7(seed_bot) -> None:  # noqa: 
     assert numbered_groups("a group of friends") == [] and "G7" in retrieval_query("What did the club of seven say?")
     ans = seed_bot.ask("What did the group of seven major economies threaten Tehran with?")
     assert "new and significant measures" in ans.text, ans.text
+
+
+def test_who_did_it_is_answered_by_the_one_sentence_naming_who(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Who first reported the missile transfer?")
+    assert ans.text.startswith("The Wall Street Journal broke the news") and "Savett" not in ans.text, ans.text
