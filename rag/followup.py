@@ -87,6 +87,11 @@ def _place(text: str) -> str | None:
     return None
 
 
+ASKS_SOMEONE = re.compile(
+    r"\b(?:any other|another)\s+(?:country|nation|state|government|company|group|organi[sz]ation)\b", re.I
+)
+
+
 def _subject(question: str, answer: str) -> str | None:
     """The main named thing of the last turn: a new name in the answer to a who-question, else the question's."""
     q_ents = entities_in(question)
@@ -94,7 +99,8 @@ def _subject(question: str, answer: str) -> str | None:
     unnamed = UNNAMED_RE.search(_clean_answer(answer))
     if re.match(r"^\s*who\b", question, re.I) and unnamed and not _person(answer):
         return f"the {unnamed.group(0)}"  # "an unnamed official told CNN": "they" is that official
-    if re.match(r"^\s*(who|which)\b", question, re.I) and a_ents:
+    # "Has any other country helped Russia?" asks which one as well: the answer names it
+    if (re.match(r"^\s*(who|which)\b", question, re.I) or ASKS_SOMEONE.search(question)) and a_ents:
         return _answering_name(question, _clean_answer(answer), a_ents)
     return q_ents[0] if q_ents else (a_ents[0] if a_ents else None)
 
@@ -145,7 +151,11 @@ def _answering_name(question: str, answer: str, names: list[str], window: int = 
 def _may_be_they(subject: str, question: str, answer: str) -> bool:
     """Whether "they" can be the name: one the question gave or asked for, or the answer's subject. After "Two
     workers were treated at Eastmere General Hospital", "they" are the workers, not the hospital."""
-    asked = subject in entities_in(question) or re.match(r"^\s*(who|which)\b", question, re.I)
+    asked = (
+        subject in entities_in(question)
+        or re.match(r"^\s*(who|which)\b", question, re.I)
+        or ASKS_SOMEONE.search(question)
+    )
     return bool(asked) or answer.lstrip('"“ ').startswith(subject) or subject.startswith("the ")
 
 

@@ -245,3 +245,20 @@ def test_a_question_after_a_bare_one_follows_up_on_the_question_before() -> None
     ]
     standalone, _ = condense("and why was the trip notable?", history)
     assert "Which Russian official went to Iran" in standalone, standalone
+
+
+def test_they_after_has_any_other_country_is_the_country_the_answer_named() -> None:
+    history = [
+        {"role": "user", "content": "Has any other country helped Russia build up its defense industry?"},
+        {
+            "role": "assistant",
+            "content": "Russia had also obtained missiles from North Korea, and China had aided "
+            "Russia in substantially expanding its defense industrial base. [1]",
+        },
+    ]
+    assert condense("what kind of stuff have they sent", history)[0] == "What kind of stuff have China sent"
+    history = [  # "anyone" hurt is not the company the answer names
+        {"role": "user", "content": "Was anyone hurt in the fire?"},
+        {"role": "assistant", "content": "Two workers at the Harwick Polymers plant were treated. [1]"},
+    ]
+    assert "Harwick" not in condense("Where were they treated?", history)[0]
