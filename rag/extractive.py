@@ -1308,10 +1308,13 @@ class ExtractiveAnswerer:
                 return unsaid
         return []
 
-    def _unsaid_subject(self, q: QuestionInfo, best: Candidate) -> list[str]:
+    def _unsaid_subject(
+        self, q: QuestionInfo, best: Candidate, given: frozenset[str] | set[str] = frozenset()
+    ) -> list[str]:
         """The question's words beside its names when the best sentence says none of them, not even in other
-        words: "What is the population of Iran?" is not answered by a sentence that only names Iran."""
-        names = {t for e in q.entities for t in tokens(e)}
+        words: "What is the population of Iran?" is not answered by a sentence that only names Iran. ``given``:
+        words the sentence need not say."""
+        names = {t for e in q.entities for t in tokens(e)} | given
         qwords = {stem(w): w for w in words(q.text)}
         subject = [t for t in q.focus_terms() if t not in names and t in qwords and t not in q.framing_terms()]
         if not subject or len(subject) == len(q.focus_terms()):
@@ -1802,7 +1805,12 @@ class ExtractiveAnswerer:
         asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in words(q.text)))
         # "How does the US feel about it?" is answered by a feeling ("deeply concerned"), not the word "feel"
         feeling = HOW_FEEL.search(q.text) and any(_word_is_a(w, "feeling") for w in words(best.text))
-        absent = self._unsaid_subject(q, best) if asks_about and not q.previous and not title and not feeling else []
+        # … nor "How did Washington's security officials characterize it?" by the words saying who judges: by what
+        # they said
+        judge = JUDGE_ASKED.search(q.text)
+        judging = {stem(w) for w in words(q.text[: judge.end()])} if judge and judged_by(q.text, best.text) else set()
+        checked = asks_about and not q.previous and not title and not feeling
+        absent = self._unsaid_subject(q, best, judging) if checked else []
         if absent and best.dense < ABSENT_DENSE:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"

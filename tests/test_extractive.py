@@ -873,3 +873,9 @@ def test_the_group_of_seven_is_looked_for_as_the_g7(seed_bot) -> None:  # noqa: 
 def test_who_did_it_is_answered_by_the_one_sentence_naming_who(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Who first reported the missile transfer?")
     assert ans.text.startswith("The Wall Street Journal broke the news") and "Savett" not in ans.text, ans.text
+
+
+def test_who_judges_need_not_be_said_by_what_they_said(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("How did Washington's security officials characterize the role of the dollar?")
+    assert ans.abstained and not ans.citations
+    assert "dollar" in ans.abstain_reason and "security" not in ans.abstain_reason, ans.abstain_reason
