@@ -546,6 +546,22 @@ def _sort_said(question: str, text: str) -> bool:
     return False
 
 
+CEASING = frozenset("cease stop halt end".split())
+REFUSING = CEASING | frozenset("refrain not never no".split())
+
+
+def _only_refused(q: QuestionInfo, text: str) -> bool:
+    """The question's verbs are said only as what is stopped or refused: "urges other countries to cease the supply
+    of weapons" does not tell what was supplied. A yes/no question is answered by a refusal ("Is the state taking a
+    side?": "Our role is not to take sides"), not by a call to stop."""
+    refusing = CEASING if q.slot == "yesno" else REFUSING
+    verbs = {stem(w) for w in words(q.text) if verb_bases(w)} & set(q.focus_terms())
+    verbs -= {t for e in q.entities for t in tokens(e)}
+    ws = [w.lower() for w in re.findall(r"[\w'’-]+", text)]
+    said = [i for i, w in enumerate(ws) if stem(w) in verbs]
+    return bool(said) and all(any(w in refusing for w in ws[max(0, i - 3) : i]) for i in said)
+
+
 def _counted(q: QuestionInfo) -> str | None:
     """The noun a how-many question counts ("days"), stemmed."""
     m = HOW_MANY.search(q.text)
@@ -1661,6 +1677,8 @@ class ExtractiveAnswerer:
                 c.score += KIND_BONUS
             if not hypothetical_ok and not q.previous and _only_supposed(q, c.text):
                 c.score *= SUPPOSED_FACTOR  # "What is Iran reported to have sent?": not "the warning … if Iran sends"
+            if not q.previous and _only_refused(q, c.text):
+                c.score *= SUPPOSED_FACTOR
             if PAST_ASKED.search(q.text) and not _tells_past(c.text):
                 c.score *= COMMENT_FACTOR
             if aside_head and _has_term(aside_head, c.terms):

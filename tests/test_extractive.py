@@ -879,3 +879,16 @@ def test_who_judges_need_not_be_said_by_what_they_said(seed_bot) -> None:  # noq
     ans = seed_bot.ask("How did Washington's security officials characterize the role of the dollar?")
     assert ans.abstained and not ans.citations
     assert "dollar" in ans.abstain_reason and "security" not in ans.abstain_reason, ans.abstain_reason
+
+
+def test_a_call_to_stop_supplying_tells_nothing_supplied(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _only_refused
+
+    urged = "it also urges other countries to cease the supply of weapons to the parties involved in the conflict"
+    assert _only_refused(analyse("What weapons had Iran already supplied to Russia?"), urged)
+    assert not _only_refused(analyse("Is the state taking a side?"), "Our role is not to take sides, she said.")
+    for q in (
+        "What weapons had Iran already supplied to Russia before the missiles?",
+        "Did Iran supply Russia with weapons before the missiles?",
+    ):
+        assert "hundreds of drones" in seed_bot.ask(q).text, q
