@@ -224,6 +224,7 @@ CAUSAL = re.compile(
 # What lies behind a thing is its cause, given in so many words ("could be a result of", "because")
 BEHIND_ASKED = re.compile(
     r"\bbehind\b|\b(?:reasons?|causes?|motives?|motivations?)\s+(?:for|of|behind)\b|\bwhat\s+(?:caused|prompted|drove)\b|"
+    r"\bwhat\s+(?:could|might|may|would|is)\s+(?:be\s+)?driving\b|"  # "what could be driving it?"
     r"\bexplain\b",  # "What does the WSJ think might explain the delivery?"
     re.I,
 )
@@ -231,6 +232,16 @@ GIVES_CAUSE = re.compile(
     r"\b(?:because|due to|owing to|as a result|led to|leads to|caused|the reason|(?:a|the) result of|"
     r"results? from|stems? from|blamed|prompted|motivated)\b",
     re.I,
+)
+
+# "What might lie behind the shipment, according to the business daily?": the thing caused, and a news source asked of
+BEHIND_THING = re.compile(
+    r"\b(?:behind|driving|drove|for|caused|prompted)\s+(?:the\s+|this\s+|that\s+|its\s+|such\s+(?:an?\s+)?)?([a-z]+)",
+    re.I,
+)
+NEWS_SOURCE_ASKED = re.compile(r"\b(?:paper|newspaper|daily|journal|outlet|publication|media|press)\b", re.I)
+REPORTED_BY = re.compile(  # "The Wall Street Journal reported that …"
+    r"^\W*(?:The\s+)?((?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+(?:had\s+|has\s+)?(?:reported|reports|wrote|writes)\b"
 )
 
 Encode = Callable[[list[str]], list[list[float]]]
@@ -1324,6 +1335,31 @@ class ExtractiveAnswerer:
                 return unsaid
         return []
 
+    def _reported_cause(self, q: QuestionInfo, ranked: list[Candidate]) -> Candidate | None:
+        """ "According to the paper that broke the story, what might lie behind it?": the sentence where a news
+        source (the one named, or any when the question speaks of a paper) reports a cause of the thing asked about
+        ("The Wall Street Journal reported that the delivery … could be a result of …")."""
+        if q.previous or not BEHIND_ASKED.search(q.text):
+            return None
+        thing = BEHIND_THING.search(q.text)
+        caused = thing.group(1).lower() if thing and thing.group(1).lower() not in STOPWORDS else None
+        for c in ranked:
+            by = REPORTED_BY.match(c.text)
+            if not by or not GIVES_CAUSE.search(c.text):
+                continue
+            source = set(tokens(by.group(1)))
+            if not (any(set(tokens(e)) & source for e in q.entities) or NEWS_SOURCE_ASKED.search(q.text)):
+                continue
+            # "the handover" is said by "the delivery" (its WordNet verb, "deliver", leads the word)
+            derived = caused and any(
+                len(p) == 1 and len(p[0]) >= 6 and any(t.startswith(p[0]) for t in c.terms)
+                for p in related_stems(caused)
+            )
+            if caused and not derived and self._not_said_otherwise(q, [stem(caused)], c, SOFT_LOW):
+                continue  # "what is behind the rise in oil prices?": not the cause of something else
+            return c
+        return None
+
     def _unsaid_subject(
         self, q: QuestionInfo, best: Candidate, given: frozenset[str] | set[str] = frozenset()
     ) -> list[str]:
@@ -1775,9 +1811,16 @@ class ExtractiveAnswerer:
         focus = [t for t in own_q.focus_terms() if t not in QUANTIFIERS | ORDINALS]
         topic_q = own_q.only(focus) if focus else own_q
         said_as_asked = max((self._coverage(topic_q, c.terms, related=False) for c in cands), default=0.0)
-        if not bare and (
-            (top_dense < OFF_TOPIC_DENSE and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE)
-            or (top_dense < OFF_TOPIC_FLOOR and said_as_asked < 0.5)
+        reported = self._reported_cause(q, ranked)
+        if reported:
+            best, ranked = _first(reported, ranked)
+        if (
+            not bare
+            and not reported
+            and (
+                (top_dense < OFF_TOPIC_DENSE and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE)
+                or (top_dense < OFF_TOPIC_FLOOR and said_as_asked < 0.5)
+            )
         ):
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
@@ -1847,7 +1890,7 @@ class ExtractiveAnswerer:
         # pronouns ("Where did he say it?") on the names it borrowed.
         support = own_coverage(best) if len(own) >= 2 else best.coverage
         # the one whose view is asked for speaks; whether something is known is answered by "it's unclear"
-        judged = judged_by(q.text, best.text) or best in reactions or best in said_unknown
+        judged = judged_by(q.text, best.text) or best in reactions or best in said_unknown or best is reported
         if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",
@@ -1858,7 +1901,8 @@ class ExtractiveAnswerer:
             stance = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and takes_stance(q, c.text)]
             if stance:
                 best, ranked = _first(stance[0], ranked)
-        if q.slot in SLOT_PHRASE and q.slot != "reason":
+        # (what a paper "said" lies behind it is what it reported, quoted or not)
+        if q.slot in SLOT_PHRASE and q.slot != "reason" and not (q.slot == "speech" and best is reported):
             # The answer must hold the kind of fact asked for, in a sentence about what the question is about.
             margin = SPECIFIC_MARGIN if specific else SLOT_MARGIN
             fitting = [c for c in ranked if c.slot and c.score >= margin * best.score]

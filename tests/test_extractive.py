@@ -892,3 +892,19 @@ def test_a_call_to_stop_supplying_tells_nothing_supplied(seed_bot) -> None:  # n
         "Did Iran supply Russia with weapons before the missiles?",
     ):
         assert "hundreds of drones" in seed_bot.ask(q).text, q
+
+
+def test_what_a_paper_says_lies_behind_it_is_the_cause_it_reported(seed_bot) -> None:  # noqa: ANN001
+    for q in (
+        "What motive does the Journal think may lie behind the handover?",
+        "According to the American business daily, what might lie behind the shipment?",
+        "According to the outlet that first revealed the shipment, what could be driving it?",
+        "What did the business daily that first revealed the shipment say might lie behind it?",
+    ):
+        assert "could be a result of the collaboration" in seed_bot.ask(q).text, q
+    for q in (
+        "According to the newspaper, what is behind the rise in oil prices?",
+        "What does the paper think is behind the weather?",
+    ):
+        ans = seed_bot.ask(q)
+        assert ans.abstained and not ans.citations, q
