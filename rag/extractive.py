@@ -1374,7 +1374,20 @@ class ExtractiveAnswerer:
         rel = related_terms(q.text)
         # A word in other words is said outside names: the "Group" of "Contact Group" is no "population".
         plain = best.terms - {t for e in entities_in(best.text) for t in tokens(e)}
-        unsaid = [t for t in subject if not _has_term(t, best.terms) and not _said_related(rel.get(t), plain)]
+        # "What did Zelensky do before he became president?": "President Volodymyr Zelensky" gives his title, not
+        # what he did before
+        named = {stem(w.lower()) for e in q.entities for w in e.split()}
+        titles = {
+            stem(m.group(1).lower())
+            for m in re.finditer(r"\b([A-Z][a-z]+)(?=((?:\s+[A-Z][\w'’-]+)+))", best.text)
+            if PERSON_ROLE_RE.fullmatch(m.group(1).lower()) and named & {stem(w.lower()) for w in m.group(2).split()}
+        }
+        unsaid = [
+            t
+            for t in subject
+            if not (_has_term(t, best.terms) and (t not in titles or t in plain))
+            and not _said_related(rel.get(t), plain)
+        ]
         unsaid = self._not_said_otherwise(q, unsaid, best, strict=True)
         # "the capital city of Russia": a sentence about "Ukrainian cities" says the noun, not the one asked for.
         ws = words(q.text)

@@ -908,3 +908,9 @@ def test_what_a_paper_says_lies_behind_it_is_the_cause_it_reported(seed_bot) -> 
     ):
         ans = seed_bot.ask(q)
         assert ans.abstained and not ans.citations, q
+
+
+def test_a_title_before_a_name_says_nothing_of_how_they_got_it(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What did Zelensky do for a living before he became president?")
+    assert ans.abstained and not ans.citations, ans.text
+    assert "Zelensky stressed" in seed_bot.ask("What did President Zelensky say Ukraine urgently needs?").text
