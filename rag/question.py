@@ -285,8 +285,9 @@ class QuestionInfo:
 
 # "How did Iran respond to the reports?", "What was Moscow's reaction?": what the one named said or did about it
 REACTION_ASKED = re.compile(
-    # not a reaction threatened or promised: "How did the G7 threaten to react if…?"
-    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)(?<!\bto)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
+    # not a reaction threatened, promised or supposed: "How did the G7 threaten to react if…?", "… it would respond"
+    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)(?<!\bto)(?<!\bwould)(?<!\bwill)(?<!\bcould)(?<!\bmight)\s+"
+    r"(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
     r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b",
     re.I,
 )
@@ -427,7 +428,9 @@ def order_adverbs(question: str) -> set[str]:
     return found
 
 
-SPOKE_FOR = re.compile(r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking)\s+(?:for|on behalf of)\b", re.I)
+SPOKE_FOR = re.compile(
+    r"\bwho\s+(?:spoke|speaks|talked|talks|is speaking|commented|comments|responded)\s+(?:for|on behalf of)\b", re.I
+)
 
 
 # "Summarize the article", "What is this story about?", "Give me the gist": the article as a whole

@@ -319,3 +319,10 @@ def test_a_threatened_reaction_is_no_reaction_and_the_un_is_cased() -> None:
     assert truecase("what's tehran's line at the un", names) == "what's Tehran's line at the UN"
     assert truecase("what did the nsc tell us", names) == "what did the NSC tell us"  # "us", the pronoun
     assert asked_kind("Which branch of Iran's armed forces owns those Ababil systems?") == "forces"
+
+
+def test_a_supposed_response_is_no_reaction_and_commenting_for_is_speaking_for() -> None:
+    from rag.question import REACTION_ASKED
+
+    assert not REACTION_ASKED.search("How has Washington said it would respond if Tehran goes ahead?")
+    assert analyse("Who commented on behalf of the US government?").text.startswith("who is the spokesperson for")
