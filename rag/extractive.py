@@ -215,6 +215,13 @@ def _demonym(name: str) -> bool:
     return bool(DEMONYM_FORM.fullmatch(name)) and not same_place(name)
 
 
+def _of_country(demonym: str, text: str) -> bool:
+    """ "Which Iranian body…?": the sentence names a body of that country ("Iran's Permanent Mission", "the Iranian
+    Foreign Ministry"), not only something else Iranian ("Iranian ballistic missiles")."""
+    stem_ = re.escape(demonym[:4])
+    return bool(re.search(rf"\b{stem_}\w*['’]s\s+[A-Z]|\b{re.escape(demonym)}\s+[A-Z]", text))
+
+
 CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|since|so that|in order to|in response|after|led to|leads to|"
     r"caused|the reason|therefore|thus|amid|(?:a|the) result of|results? from|stems? from)\b",
@@ -1236,7 +1243,9 @@ class ExtractiveAnswerer:
         places = {w.lower()[:4] for w in re.findall(r"\b[A-Z][a-z]{3,}", cand.text)}
         asked = set(asked_phrase(q.text))
         demonyms = {
-            stem(e.lower()) for e in q.entities if _demonym(e) and e.lower()[:4] in places and e.lower() not in asked
+            stem(e.lower())
+            for e in q.entities
+            if _demonym(e) and e.lower()[:4] in places and (e.lower() not in asked or _of_country(e, cand.text))
         }
         news = bool(FIRST_WITH_NEWS.search(q.text))  # "the first to reveal it": "broke the news"
         reacting = _reaction_by(q.text)  # "How did Iran respond?": "Iran's mission … denied"
@@ -1658,6 +1667,7 @@ class ExtractiveAnswerer:
         aside_head = next((t for t in reversed(aside_heads) if t not in STOPWORDS and t not in ASIDE_WORDS), None)
         counted = _counted(q)
         reacting = _reaction_by(q.text)
+        asked_demonyms = [e for e in q.entities if _demonym(e) and e.lower() in asked_phrase(q.text)]
         # A question about a threat or warning is answered by what it supposes ("… threat of penalties over the
         # missiles": "… warning of serious consequences if Iran sends ballistic missiles")
         hypothetical_ok = bool(
@@ -1734,6 +1744,8 @@ class ExtractiveAnswerer:
                 c.score *= ASIDE_FACTOR
             if set_aside and q.slot in ("yesno", "other") and not kind_match and _names_other(q, c.text, set_aside):
                 c.score += KIND_BONUS  # "Has Russia got missiles from anyone besides Iran?": "… from North Korea"
+            if q.slot in ("agent", "person") and any(_of_country(d, c.text) for d in asked_demonyms):
+                c.score += KIND_BONUS  # "Which Iranian body said that?": "Iran's Permanent Mission …"
             if _sort_said(q.text, c.text):
                 c.score += SORT_BONUS
             if counted and _counts(counted, c.text):

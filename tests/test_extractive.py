@@ -914,3 +914,15 @@ def test_a_title_before_a_name_says_nothing_of_how_they_got_it(seed_bot) -> None
     ans = seed_bot.ask("What did Zelensky do for a living before he became president?")
     assert ans.abstained and not ans.citations, ans.text
     assert "Zelensky stressed" in seed_bot.ask("What did President Zelensky say Ukraine urgently needs?").text
+
+
+def test_which_iranian_body_is_a_body_of_iran(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _of_country
+
+    assert _of_country("Iranian", "Iran's Permanent Mission to the United Nations denied the transfer")
+    assert not _of_country("Iranian", "the NSC said any transfer of Iranian ballistic missiles would escalate")
+    history = [
+        {"role": "user", "content": "Has Iran admitted to sending the missiles?"},
+        {"role": "assistant", "content": seed_bot.ask("Has Iran admitted to sending the missiles?").text},
+    ]
+    assert "Permanent Mission" in seed_bot.ask("Which Iranian body said that?", history=history).text
