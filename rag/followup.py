@@ -8,7 +8,7 @@ from typing import Any
 
 from rag.question import QWORDS, TIME_WORD, UNNAMED_RE, asked_kind, entities_in
 from rag.text import STOPWORDS, stem, words
-from rag.thesaurus import is_noun, kinds
+from rag.thesaurus import is_common_word, is_noun, kinds, same_place
 
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
@@ -74,7 +74,14 @@ def _person(text: str) -> str | None:
         # officer, said Harlow Memorial…": the person is Tolliver), or "Dr."/"Mr." before it.
         if introduces(n.split()[-1], text) or re.search(rf"\b(?:mr|mrs|ms|dr)\.?\s+{re.escape(n)}\b", text, re.I):
             return n
-    return names[0] if names else None
+    if names:
+        return names[0]
+    # a surname alone, speaking: "Savett stated, …" (not a place or a word: "Iran said", "Officials said")
+    for m in re.finditer(r"\b([A-Z][a-z]{2,})\s+(?:stated|said|says|told|added|noted|explained|argued)\b", text):
+        word = m.group(1)
+        if word.lower() not in STOPWORDS and not is_common_word(word.lower()) and not same_place(word):
+            return word
+    return None
 
 
 def _place(text: str) -> str | None:

@@ -262,3 +262,13 @@ def test_they_after_has_any_other_country_is_the_country_the_answer_named() -> N
         {"role": "assistant", "content": "Two workers at the Harwick Polymers plant were treated. [1]"},
     ]
     assert "Harwick" not in condense("Where were they treated?", history)[0]
+
+
+def test_he_is_the_surname_the_answer_has_speak() -> None:
+    history = [
+        {"role": "user", "content": "who said that?"},
+        {"role": "assistant", "content": 'Savett stated, "We are deeply concerned by these reports." [1]'},
+    ]
+    assert condense("And which body does he speak for?", history)[0] == "Which body does Savett speak for?"
+    history[1]["content"] = "Iran said it does not supply weapons. [1]"  # a place speaking is no "he"
+    assert "Iran" not in condense("And which body does he speak for?", history)[0]
