@@ -402,6 +402,15 @@ def _saying(word: str) -> bool:
 
 
 # What a request asks for: "Can you give me a recipe for…", "Could you recommend some hotels…"
+# Advice asked for ("the best time of year to visit…", "the best pizza place in…"): only a sentence recommending one
+# answers it
+ADVICE_ASKED = re.compile(
+    r"\b(?:the\s+)?(?:best|ideal|worst|cheapest|nicest)\s+(?:[a-z]+\s+)?(?:time|season|month|place|spot|way|restaurant|hotel)"
+    r"s?\b(?:\s+of\s+(?:the\s+)?year)?",
+    re.I,
+)
+ADVICE_GIVEN = re.compile(r"\b(?:best|ideal|worst|cheapest|nicest|recommend\w*|advis\w*)\b", re.I)
+
 REQUESTED = re.compile(
     r"^\s*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:give|tell|show|list|provide|share|recommend|"
     r"suggest|find)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+|some\s+|any\s+|good\s+|few\s+)*([a-z]+)",
@@ -1982,6 +1991,12 @@ class ExtractiveAnswerer:
             return self._abstain(
                 f"The article doesn't say whether {' or '.join(w for w, _ in choice)}.",
                 "no sentence says any of the alternatives asked about",
+            )
+        advice = ADVICE_ASKED.search(q.text)
+        if advice and not q.previous and not ADVICE_GIVEN.search(best.text):
+            # "What's the best time of year to visit Moscow?": a sentence about a visit gives no best time
+            return self._abstain(
+                f"The article doesn't say {advice.group(0).lower()}.", "no sentence recommends what is asked for"
             )
         wanted = REQUESTED.match(q.text)
         if wanted and not q.previous:

@@ -926,3 +926,11 @@ def test_which_iranian_body_is_a_body_of_iran(seed_bot) -> None:  # noqa: ANN001
         {"role": "assistant", "content": seed_bot.ask("Has Iran admitted to sending the missiles?").text},
     ]
     assert "Permanent Mission" in seed_bot.ask("Which Iranian body said that?", history=history).text
+
+
+def test_advice_is_answered_only_by_a_sentence_recommending(seed_bot, article_bot) -> None:  # noqa: ANN001
+    for q in ("What's the best time of year to visit Moscow as a tourist?", "best time of year to visit isfahan"):
+        ans = seed_bot.ask(q)
+        assert ans.abstained and not ans.citations, q
+    ans = article_bot("eighth_article.txt").ask("What's the best pizza place in Carrow Falls?")
+    assert ans.abstained and not ans.citations
