@@ -142,7 +142,9 @@ STANCE_BONUS = 0.15  # a yes/no question is answered by the sentence that takes 
 # Stances on whether something is true: "Did Iran admit it?" and "Has Iran confirmed it?" are answered by a denial
 TRUTH_STANCE = frozenset("admit deny confirm acknowledge concede dispute dismiss reject".split())
 EXACT_KIND = re.compile(r"\b(?:what|which)\s+(?:specific|exact|particular|precise)\s+([a-z]{3,})", re.I)
-HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|fewer\s+|new\s+)?([a-z]+)", re.I)
+HOW_MANY = re.compile(
+    r"\bhow many\s+(?:of\s+(?:the|these|those|its|their)\s+)?(?:more\s+|fewer\s+|new\s+|other\s+)?([a-z]+)", re.I
+)
 RISE_ASKED = re.compile(  # a change asked for may be given as a percentage
     r"\b(?:raises?|rises?|rose|increase[sd]?|hikes?|cuts?|reductions?|decrease[sd]?|boost(?:s|ed)?|falls?|fell|"
     r"drop(?:s|ped)?|declines?|declined|grow|grew|grown|climb(?:s|ed)?|jump(?:s|ed)?|gain(?:s|ed)?|lose|lost)\b",
@@ -592,7 +594,9 @@ def _only_refused(q: QuestionInfo, text: str) -> bool:
 def _counted(q: QuestionInfo) -> str | None:
     """The noun a how-many question counts ("days"), stemmed."""
     m = HOW_MANY.search(q.text)
-    return stem(m.group(1).lower()) if m and q.slot == "quantity" else None
+    if not m or q.slot != "quantity" or m.group(1).lower() in STOPWORDS | {"them", "these", "those"}:
+        return None  # "How many of them?": the noun is the one the conversation counted
+    return stem(m.group(1).lower())
 
 
 FIGURE = re.compile(  # a figure counting a noun: "412", "five", "hundreds" - not "many", "no" or "half"
@@ -1521,8 +1525,9 @@ class ExtractiveAnswerer:
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
-            # "How many employees…": "Two night-shift workers" counts them in other words
-            focus = q.focus_terms()
+            # "How many employees…": "Two night-shift workers" counts them in other words; "How many of them?" counts
+            # what the conversation named
+            focus = q.focus_terms() or [t for t in q.terms if q.weights.get(t, 0) >= 0.9]
             rel = related_terms(q.text)
             near = quantity_near(text, focus + [p[0] for t in focus for p in rel.get(t, ()) if len(p) == 1])
             return near and self._counts_like(q, text)

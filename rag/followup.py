@@ -13,6 +13,11 @@ from rag.thesaurus import is_common_word, is_noun, kinds, same_place
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
 THING_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those)\b(?!\s+(?:is|was)\s+(?:the|a)\b)", re.I)
+HOW_MANY_OF = re.compile(r"\bhow\s+many\s+of\s+(them|those|these)\b", re.I)
+COUNTED_NOUN = re.compile(  # a count and the plural noun it counts: "hundreds of drones", "two night-shift workers"
+    r"\b(?:hundreds|thousands|dozens|millions|scores|\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|several)"
+    r"\s+(?:of\s+)?(?:[a-z][a-z-]*\s+)?([a-z][a-z-]*s)\b"
+)
 PLACE_PRONOUN = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)", re.I)
 ELLIPSIS = re.compile(r"^\s*(and|also|what about|how about|so|then|but|what else|anything else)\b", re.I)
 LEADING_CONJUNCTION = re.compile(r"^\s*(and|also|so|then|but)\b[\s,]*", re.I)
@@ -190,6 +195,12 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         prev_a = ""
     q = question.strip()
     replaced = False
+    # "How many of them?" after "Iran had provided Russia with hundreds of drones": the drones counted
+    counting = HOW_MANY_OF.search(q)
+    counted = COUNTED_NOUN.search(prev_a) if counting else None
+    if counting and counted:
+        q = q[: counting.start(1)] + f"the {counted.group(1)}" + q[counting.end(1) :]
+        replaced = True
     person = _person(prev_a) or _person(prev_q)
     for older_q, older_a in reversed(pairs[:-1]):  # "he" may point further back: "Was he involved?" → "What else…"
         if person:

@@ -934,3 +934,10 @@ def test_advice_is_answered_only_by_a_sentence_recommending(seed_bot, article_bo
         assert ans.abstained and not ans.citations, q
     ans = article_bot("eighth_article.txt").ask("What's the best pizza place in Carrow Falls?")
     assert ans.abstained and not ans.citations
+
+
+def test_how_many_other_counts_the_noun_after_other() -> None:
+    from rag.extractive import _counted
+
+    assert _counted(analyse("How many other airlines in the country use the engine?")) == "airlin"
+    assert _counted(analyse("How many of them?")) is None

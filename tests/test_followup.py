@@ -272,3 +272,12 @@ def test_he_is_the_surname_the_answer_has_speak() -> None:
     assert condense("And which body does he speak for?", history)[0] == "Which body does Savett speak for?"
     history[1]["content"] = "Iran said it does not supply weapons. [1]"  # a place speaking is no "he"
     assert "Iran" not in condense("And which body does he speak for?", history)[0]
+
+
+def test_how_many_of_them_counts_what_the_answer_counted(seed_bot) -> None:  # noqa: ANN001
+    history = [
+        {"role": "user", "content": "Had Iran already been helping Russia's military before these missiles?"},
+        {"role": "assistant", "content": "Iran had provided Russia with hundreds of drones, CNN had reported. [1]"},
+    ]
+    assert condense("How many of them?", history)[0] == "How many of the drones?"
+    assert "hundreds of drones" in seed_bot.ask("How many of them?", history=history).text
