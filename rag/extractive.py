@@ -548,6 +548,25 @@ def _names_other(q: QuestionInfo, text: str, set_aside: Sequence[str]) -> bool:
     return any(not set(tokens(e)) & given and not _demonym(e) and not TIME_WORD.match(e) for e in entities_in(text))
 
 
+WHICH_REFERRED = re.compile(r"^\W*(?:and\s+)?which\s+([a-z]+)\s+(?:was|is|were|are)\s+(?:that|this|it|they)\b", re.I)
+
+
+def _antecedent(q: QuestionInfo, cands: list[Candidate]) -> Candidate | None:
+    """ "Which visit was that about?" after "This visit marked the first…": the sentence just before the one quoted,
+    telling of the visit."""
+    referred = WHICH_REFERRED.match(q.text)
+    if not referred or not q.previous:
+        return None
+    noun = referred.group(1).lower()
+    said_before = {normalize(t).lower() for t in q.previous}
+    for b in cands:
+        if normalize(b.text).lower() in said_before and re.match(rf"^[\"“]?(?:This|That|The)\s+{noun}\b", b.text):
+            for c in cands:
+                if _just_before(c, b) and stem(noun) in c.terms:
+                    return c
+    return None
+
+
 SORT_OF = re.compile(r"\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)", re.I)
 
 
@@ -1853,6 +1872,9 @@ class ExtractiveAnswerer:
         reported = self._reported_cause(q, ranked)
         if reported:
             best, ranked = _first(reported, ranked)
+        antecedent = _antecedent(q, cands)
+        if antecedent:
+            best, ranked = _first(antecedent, ranked)
         if (
             not bare
             and not reported
@@ -1929,7 +1951,9 @@ class ExtractiveAnswerer:
         # pronouns ("Where did he say it?") on the names it borrowed.
         support = own_coverage(best) if len(own) >= 2 else best.coverage
         # the one whose view is asked for speaks; whether something is known is answered by "it's unclear"
-        judged = judged_by(q.text, best.text) or best in reactions or best in said_unknown or best is reported
+        judged = (
+            judged_by(q.text, best.text) or best in reactions or best in said_unknown or best in (reported, antecedent)
+        )
         if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(
                 f"The article doesn't say anything about {topic}.",

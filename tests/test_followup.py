@@ -281,3 +281,10 @@ def test_how_many_of_them_counts_what_the_answer_counted(seed_bot) -> None:  # n
     ]
     assert condense("How many of them?", history)[0] == "How many of the drones?"
     assert "hundreds of drones" in seed_bot.ask("How many of them?", history=history).text
+
+
+def test_which_visit_was_that_about_is_the_visit_the_sentence_before_tells(seed_bot) -> None:  # noqa: ANN001
+    first = "What did an unnamed official tell CNN in January?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    assert history[1]["content"].startswith('"This visit marked the first public display')
+    assert "Shoigu visited Iran" in seed_bot.ask("Which visit was that about?", history=history).text
