@@ -1412,6 +1412,8 @@ class ExtractiveAnswerer:
         subject = [t for t in q.focus_terms() if t not in names and t in qwords and t not in q.framing_terms()]
         if not subject or len(subject) == len(q.focus_terms()):
             return []
+        # "What languages does Zelensky speak?": his speaking ("stressed") is no answer; what he speaks must be said
+        subject = [t for t in subject if not _saying(qwords[t])] or subject
         rel = related_terms(q.text)
         # A word in other words is said outside names: the "Group" of "Contact Group" is no "population".
         plain = best.terms - {t for e in entities_in(best.text) for t in tokens(e)}

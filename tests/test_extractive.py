@@ -941,3 +941,9 @@ def test_how_many_other_counts_the_noun_after_other() -> None:
 
     assert _counted(analyse("How many other airlines in the country use the engine?")) == "airlin"
     assert _counted(analyse("How many of them?")) is None
+
+
+def test_what_someone_speaks_is_not_said_by_their_speaking(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What languages does Zelensky speak?")
+    assert ans.abstained and not ans.citations, ans.text
+    assert "air defense systems" in seed_bot.ask("What did Zelensky say Ukraine needs?").text
