@@ -108,7 +108,7 @@ MEASURED = {
     "heldout39_seed_questions.yaml": (97.5, 100.0, 97.1, 91.9, 100.0, 100.0, 100.0),
     "heldout40_seed_questions.yaml": (82.5, 85.7, 88.6, 93.9, 100.0, 66.7, 85.7),
     "heldout41_seed_questions.yaml": (90.0, 91.4, 94.3, 94.3, 100.0, 83.3, 100.0),
-    "heldout42_seed_questions.yaml": (95.0, 97.2, 97.2, 92.1, 83.3, 100.0, 100.0),
+    "heldout42_seed_questions.yaml": (97.5, 97.2, 97.2, 92.1, 100.0, 100.0, 100.0),
     "heldout43_seed_questions.yaml": (95.0, 94.4, 97.2, 92.1, 100.0, 100.0, 100.0),
     "heldout44_seed_questions.yaml": (97.5, 97.3, 97.3, 90.0, 100.0, 100.0, 88.9),
     "heldout45_seed_questions.yaml": (92.5, 92.1, 92.1, 83.3, 100.0, 100.0, 90.0),
