@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.question import (
-    NUMBER_WORDS,
+    FIGURE,
     ORG_WORDS,
     PERCENT_RE,
     PERSON_ROLE_RE,
@@ -44,7 +44,7 @@ from rag.question import (
     unhyphen_counts,
 )
 from rag.retrieval import Hit
-from rag.text import STOPWORDS, normalize, sentence_spans, stem, tokens, words
+from rag.text import IRREGULAR, STOPWORDS, normalize, sentence_spans, stem, tokens, words
 from rag.thesaurus import (
     collocations,
     is_a,
@@ -532,9 +532,7 @@ def _only_supposed(q: QuestionInfo, text: str) -> bool:
 
 
 PAST_ASKED = re.compile(r"^\W*(?:what|who|how)\b[^?]*?\bdid\b", re.I)
-PAST_WORDS = frozenset(
-    "was were had did said told gave made took went came began sent met held saw knew brought".split()
-)
+PAST_WORDS = frozenset("was were had did".split()) | {w for w in IRREGULAR if not w.endswith("ing")}  # "said", "gave"
 
 
 def _tells_past(text: str) -> bool:
@@ -548,6 +546,12 @@ def _names_other(q: QuestionInfo, text: str, set_aside: Sequence[str]) -> bool:
     return any(not set(tokens(e)) & given and not _demonym(e) and not TIME_WORD.match(e) for e in entities_in(text))
 
 
+def _quoted_before(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
+    """The sentences the conversation's earlier answers quoted."""
+    said_before = {normalize(t).lower() for t in q.previous}
+    return [c for c in cands if normalize(c.text).lower() in said_before]
+
+
 WHICH_REFERRED = re.compile(r"^\W*(?:and\s+)?which\s+([a-z]+)\s+(?:was|is|were|are)\s+(?:that|this|it|they)\b", re.I)
 
 
@@ -558,9 +562,8 @@ def _antecedent(q: QuestionInfo, cands: list[Candidate]) -> Candidate | None:
     if not referred or not q.previous:
         return None
     noun = referred.group(1).lower()
-    said_before = {normalize(t).lower() for t in q.previous}
-    for b in cands:
-        if normalize(b.text).lower() in said_before and re.match(rf"^[\"“]?(?:This|That|The)\s+{noun}\b", b.text):
+    for b in _quoted_before(q, cands):
+        if re.match(rf"^[\"“]?(?:This|That|The)\s+{noun}\b", b.text):
             for c in cands:
                 if _just_before(c, b) and stem(noun) in c.terms:
                     return c
@@ -616,14 +619,6 @@ def _counted(q: QuestionInfo) -> str | None:
     if not m or q.slot != "quantity" or m.group(1).lower() in STOPWORDS | {"them", "these", "those"}:
         return None  # "How many of them?": the noun is the one the conversation counted
     return stem(m.group(1).lower())
-
-
-FIGURE = re.compile(  # a figure counting a noun: "412", "five", "hundreds" - not "many", "no" or "half"
-    r"\d[\d,.]*|(?:"
-    + "|".join(w for w in NUMBER_WORDS.split("|") if w not in {"many", "few", "several", "no", "half", "percent"})
-    + ")",
-    re.I,
-)
 
 
 def _figures(text: str) -> list[tuple[list[str], list[str]]]:
@@ -1708,8 +1703,7 @@ class ExtractiveAnswerer:
         hypothetical_ok = bool(
             re.search(r"\b(?:if|unless|would|should|could|threat\w*|warn\w*|consequences?)\b", q.text, re.I)
         )
-        said_before = {normalize(t).lower() for t in q.previous}
-        before = [c for c in cands if normalize(c.text).lower() in said_before]
+        before = _quoted_before(q, cands)
         continuing = bool(before) and q.bare
         who = WHO_IS.match(q.text)
         who_is = next(g for g in who.groups() if g).split()[-1] if who else None
@@ -1954,7 +1948,11 @@ class ExtractiveAnswerer:
         support = own_coverage(best) if len(own) >= 2 else best.coverage
         # the one whose view is asked for speaks; whether something is known is answered by "it's unclear"
         judged = (
-            judged_by(q.text, best.text) or best in reactions or best in said_unknown or best in (reported, antecedent)
+            judged_by(q.text, best.text)
+            or best in reactions
+            or best in said_unknown
+            or best is reported
+            or best is antecedent
         )
         if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.question import QWORDS, TIME_WORD, UNNAMED_RE, asked_kind, entities_in
+from rag.question import FIGURE, QWORDS, TIME_WORD, UNNAMED_RE, asked_kind, entities_in
 from rag.text import STOPWORDS, stem, words
 from rag.thesaurus import is_common_word, is_noun, kinds, same_place
 
@@ -15,8 +15,7 @@ GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
 THING_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those)\b(?!\s+(?:is|was)\s+(?:the|a)\b)", re.I)
 HOW_MANY_OF = re.compile(r"\bhow\s+many\s+of\s+(them|those|these)\b", re.I)
 COUNTED_NOUN = re.compile(  # a count and the plural noun it counts: "hundreds of drones", "two night-shift workers"
-    r"\b(?:hundreds|thousands|dozens|millions|scores|\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|several)"
-    r"\s+(?:of\s+)?(?:[a-z][a-z-]*\s+)?([a-z][a-z-]*s)\b"
+    rf"\b(?:{FIGURE.pattern})\s+(?:of\s+)?(?:[a-z][a-z-]*\s+)?([a-z][a-z-]*s)\b", re.I
 )
 PLACE_PRONOUN = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)", re.I)
 ELLIPSIS = re.compile(r"^\s*(and|also|what about|how about|so|then|but|what else|anything else)\b", re.I)

@@ -50,6 +50,13 @@ NUMBER_WORDS = (
     "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|"
     "million|millions|billion|billions|dozen|dozens|half|double|triple|twice|percent|several|few|many|no"
 )
+FIGURE = re.compile(  # a figure counting a noun: "412", "five", "hundreds" - not "many", "no" or "half"
+    r"\d[\d,.]*|(?:"
+    + "|".join(w for w in NUMBER_WORDS.split("|") if w not in {"many", "few", "several", "no", "half", "percent"})
+    + ")",
+    re.I,
+)
+
 NUMBER_WORD = re.compile(rf"(?:{NUMBER_WORDS})", re.I)
 QUANTITY_RE = re.compile(rf"(\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)", re.I)
 MONEY_RE = re.compile(
