@@ -113,7 +113,10 @@ WHO_IS = re.compile(
     r"(?:,?\s+according to the (?:article|story|report))?\W*$",
     re.I,
 )
-WHO_DID = re.compile(r"^\W*who\s+(?:first\s+)?([a-z]+ed)\b", re.I)  # "Who founded…", "Who first invented…"
+WHO_DID = re.compile(r"^\W*who\s+(?:first\s+)?([a-z]+ed|led|ran)\b", re.I)  # "Who founded…", "Who first invented…"
+# "Who headed the ministry?": its minister; "Who led the delegation?": its head, by title before a name
+LEADING = frozenset("head lead run chair direct command helm govern manag".split())
+LEADER_KINDS = ("leader", "head", "executive", "administrator")
 OVERVIEW_SENTENCES = 2  # "What is the article about?" is answered by its headline and lead
 SORT_BONUS = 0.05  # "What kind of missiles?": a sentence saying which kind ("close-range ballistic missiles")
 LEAD_BONUS = 0.04  # a news story's first line (its headline or lead) says its main event
@@ -782,6 +785,15 @@ def _name_after(question: str, text: str, kind: str, stems: set[str], window: in
 
 
 @functools.lru_cache(maxsize=20000)
+def _titled_leader(text: str) -> bool:
+    """A person named with a leader's title before the name ("Defense Minister Sergei Shoigu")."""
+    for name in person_names(text):
+        m = re.search(rf"\b([A-Za-z]+)\s+{re.escape(name)}", text)
+        if m and any(is_a(m.group(1).lower(), k) for k in LEADER_KINDS):
+            return True
+    return False
+
+
 def _word_is_a(word: str, kind: str) -> bool:
     """A common word naming something of a kind, as a noun or through the verb it comes from ("concerned": concern)."""
     if len(word) < 4 or word == kind:
@@ -2004,13 +2016,17 @@ class ExtractiveAnswerer:
                 return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
             best, ranked = _first(on_focus[0], ranked)
         did = WHO_DID.match(q.text) if q.slot in ("agent", "person") and not q.previous else None
-        if did and self.idf(stem(did.group(1).lower())) >= self._max_idf and not SPEECH_SAID.fullmatch(did.group(1)):
+        verb = did.group(1).lower() if did and not SPEECH_SAID.fullmatch(did.group(1)) else ""
+        # "Who led the delegation?" asks for its leader, whatever else the sentence about the delegation says
+        leading = stem(verb) in LEADING
+        if verb and (self.idf(stem(verb)) >= self._max_idf or leading):
             # "Who founded the Wall Street Journal?": a deed the article never speaks of, not one a sentence names
             # its doer for. A word of the same meaning does ("Who set up…": "established"), and so does any quote
-            # for a word of saying ("Who described it as…": "…," an official told CNN).
-            verb = did.group(1).lower()
+            # for a word of saying ("Who described it as…": "…," an official told CNN), and a leader's title
+            # ("Who headed the ministry?": "Defense Minister Sergei Shoigu").
             same = related_stems(verb, strict=True)
-            if not _said_related(same, best.terms) and self._not_said_otherwise(q, [stem(verb)], best):
+            titled = leading and _titled_leader(best.text)
+            if not titled and not _said_related(same, best.terms) and self._not_said_otherwise(q, [stem(verb)], best):
                 return self._abstain(f"The article doesn't say who {verb} that.", f"no sentence says who {verb}")
         choice = _alternatives(q.text) if q.slot == "yesno" else []
         if choice and not any(
