@@ -66,6 +66,10 @@ PHRASE_WEIGHT = 0.15  # bonus for saying the question's words in the same order
 HOW_TO = re.compile(
     r"^\W*how\s+(?:do|can|could|should|would|might|does|did)\s+(?:i|you|we|one|they|people)\s+(\w+)", re.I
 )
+# "How does a turbojet engine actually work?": how something works, not that the article names it
+HOW_IT_WORKS = re.compile(
+    r"^\W*how\s+(does|do|did|can)\s+(.+?)\s+(?:actually\s+|really\s+|even\s+)?(work|function|operate)\b", re.I
+)
 NEXT_BONUS = 0.4  # "And now?": the sentence right after the one that answered before (the question has no words)
 KIND_BONUS = 0.1  # bonus for naming something of the kind asked for ("which paper" ~ "Journal")
 KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
@@ -2071,6 +2075,13 @@ class ExtractiveAnswerer:
             ):
                 asked = q.text[how.start(1) :].strip().rstrip("?.!").strip()
                 return self._abstain(f"The article doesn't say how to {asked}.", f"no sentence says how to {verb}")
+        works = HOW_IT_WORKS.match(q.text) if not q.previous else None
+        if works and not {stem(w) for w in ("work", "function", "operate")} & set(best.terms):
+            does = works.group(3).lower() + ("s" if works.group(1).lower() == "does" else "")
+            return self._abstain(
+                f"The article doesn't say how {works.group(2).strip()} {does}.",
+                f"no sentence says how it {works.group(3).lower()}s",
+            )
         chosen = [best]
         if (q.slot == "reason" or JUDGEMENT_ASKED.search(q.text)) and CONCLUDES.match(best.text):
             # "Why is arming them wrong?": "Therefore, Iran refrains…" concludes; the sentence before gives the ground.

@@ -959,3 +959,22 @@ def test_who_led_something_is_answered_by_its_leader_by_title(seed_bot) -> None:
     # the delegation's visit is told, who led it is not
     ans = seed_bot.ask("Who led the Russian delegation that visited the IRGC training area in December?")
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_how_something_works_needs_a_sentence_saying_how_it_works(seed_bot) -> None:  # noqa: ANN001
+    from rag.embeddings import get_embeddings
+    from rag.extractive import ExtractiveAnswerer
+    from rag.retrieval import Hit
+    from rag.settings import Settings
+    from rag.types import Passage
+
+    ans = seed_bot.ask("How does a turbojet engine actually work?")
+    assert ans.abstained and not ans.citations, ans.text
+    assert ans.text == "The article doesn't say how a turbojet engine works."
+    embeddings = get_embeddings(Settings().embedding_model)
+    question = "How does a turbojet engine work?"
+    vector = embeddings.embed_query(question)
+    said = "A turbojet engine works by compressing air, burning fuel in it and pushing the hot gas out of a nozzle."
+    hits = [Hit(Passage("p1", "doc.txt", 0, len(said), said), 0.8, 1.0, vector)]
+    answerer = ExtractiveAnswerer(encode=embeddings.embed_documents, idf=lambda t: 2.0)
+    assert not answerer.answer(analyse(question), hits, vector).abstained
