@@ -788,7 +788,14 @@ def _name_after(question: str, text: str, kind: str, stems: set[str], window: in
     return False
 
 
-@functools.lru_cache(maxsize=20000)
+def _since_asked(q: QuestionInfo) -> bool:
+    """ "How long has Washington been warning?", "Since when?": asked since when, answered by "since the outset"."""
+    return bool(
+        (q.unit == "duration" and HOW_LONG_SINCE.search(q.text))
+        or (q.slot == "time" and re.search(r"\bsince when\b", q.text, re.I))
+    )
+
+
 def _titled_leader(text: str) -> bool:
     """A person named with a leader's title before the name ("Defense Minister Sergei Shoigu")."""
     for name in person_names(text):
@@ -798,6 +805,7 @@ def _titled_leader(text: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=20000)
 def _word_is_a(word: str, kind: str) -> bool:
     """A common word naming something of a kind, as a noun or through the verb it comes from ("concerned": concern)."""
     if len(word) < 4 or word == kind:
@@ -1549,10 +1557,7 @@ class ExtractiveAnswerer:
         return float((vs[1:] @ vs[0]).max()) >= SOFT_SAID
 
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
-        since = (q.unit == "duration" and HOW_LONG_SINCE.search(q.text)) or (
-            q.slot == "time" and re.search(r"\bsince when\b", q.text, re.I)
-        )
-        if since and SINCE.search(text):
+        if _since_asked(q) and SINCE.search(text):
             return True  # "How long has Washington been warning?", "Since when?": "since the outset of the invasion"
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
@@ -1762,6 +1767,7 @@ class ExtractiveAnswerer:
         }
         judging = {i for i in judged if any(id(c) == i and JUDGEMENT.search(c.text) for c in cands)}
         judged = judging or judged
+        since = _since_asked(q)
         for c in cands:
             c.slot = self._slot(q, c.text, c.terms) and (
                 q.slot not in ("person", "agent") or self._role_said(q, c.text)
@@ -1793,6 +1799,8 @@ class ExtractiveAnswerer:
                 c.score += KIND_BONUS  # "Which Iranian body said that?": "Iran's Permanent Mission …"
             if _sort_said(q.text, c.text):
                 c.score += SORT_BONUS
+            if since and SINCE.search(c.text):
+                c.score += KIND_BONUS  # "Since when has Washington been sounding the alarm?": "since the outset…"
             if counted and _counts(counted, c.text):
                 c.score += COUNT_BONUS
             if (
@@ -2006,7 +2014,9 @@ class ExtractiveAnswerer:
                     1.0  # who broke the news, whatever words the news is told in
                     if breaks_news(q, c.text)
                     else COUNTED_LIMIT
-                    if (counted and _counts(counted, c.text)) or _names_a(kind, c.text)
+                    if (counted and _counts(counted, c.text))
+                    or _names_a(kind, c.text)
+                    or (_since_asked(q) and SINCE.search(c.text))  # "since the outset of the invasion"
                     else 0.5,
                 )
             ]

@@ -978,3 +978,12 @@ def test_how_something_works_needs_a_sentence_saying_how_it_works(seed_bot) -> N
     hits = [Hit(Passage("p1", "doc.txt", 0, len(said), said), 0.8, 1.0, vector)]
     answerer = ExtractiveAnswerer(encode=embeddings.embed_documents, idf=lambda t: 2.0)
     assert not answerer.answer(analyse(question), hits, vector).abstained
+
+
+def test_since_when_is_answered_by_a_sentence_saying_since_what(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask(
+        "Since when has Washington been sounding the alarm about Moscow and Tehran drawing closer militarily?"
+    )
+    assert "since the outset" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("Moscow's weapons-building surge is reportedly its biggest since when?")
+    assert "since the Soviet era" in ans.text and ans.citations, ans.text
