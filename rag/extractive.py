@@ -740,9 +740,10 @@ def _is_place(word: str) -> bool:
     return bool({"location", "region"} & kinds(word, 6))
 
 
-def _place_of_kind(question: str, text: str) -> bool:
+def _place_of_kind(question: str, text: str, must_name: bool = False) -> bool:
     """For "which city…": the sentence may name one, unless every place it names is one WordNet knows as another
-    kind ("Germany", "Ukraine": countries). A place WordNet does not know ("Carrow Falls") may be one."""
+    kind ("Germany", "Ukraine": countries). A place WordNet does not know ("Carrow Falls") may be one. With
+    ``must_name`` ("At which port…?" asks for a name), a sentence naming no place names none of the kind."""
     kind = asked_kind(question)
     if not kind:
         return True
@@ -759,6 +760,10 @@ def _place_of_kind(question: str, text: str) -> bool:
     ]
     # an organisation's name ("the Ukraine Defense Contact Group") names no place
     named = [n for n in named if n.rsplit("_", 1)[-1].lower() not in ORG_WORDS or any(is_a(n, k) for k in asked)]
+    if must_name:  # "the Russian embassy": an adjective names no place
+        named = [n for n in named if not _demonym(n.split("_", 1)[0])]
+        if not named:  # … unless it speaks of one by the noun asked ("at the G7 and NATO summits")
+            return any(stem(k) in tokens(text) for k in asked)
     return not named or any(not kinds(n) or any(is_a(n, k) for k in asked) for n in named)
 
 
@@ -1592,7 +1597,7 @@ class ExtractiveAnswerer:
             return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
-        if q.slot == "place" and not _place_of_kind(q.text, text):
+        if q.slot in ("place", "agent") and not _place_of_kind(q.text, text, must_name=q.slot == "agent"):
             return False  # "Which German city…?": "in Germany", "at the Ukraine Defense Contact Group" name no city
         # "When exactly did the missiles arrive?" is answered by "It's unclear when exactly the missiles were
         # delivered": the article speaks to it, which says more than that it does not say.
@@ -2027,7 +2032,9 @@ class ExtractiveAnswerer:
                     else f"the sentences with the {q.slot} asked for are not about: "
                     f"{', '.join(self._off_focus(q, fitting[0], cands))}"
                 )
-                return self._abstain(f"The article doesn't say {SLOT_PHRASE[q.slot]} ({topic}).", why)
+                # "At which port…?": which port, not "who"
+                asked = f"which {kind}" if q.slot == "agent" and kind else SLOT_PHRASE[q.slot]
+                return self._abstain(f"The article doesn't say {asked} ({topic}).", why)
             best, ranked = _first(on_focus[0], ranked)
         did = WHO_DID.match(q.text) if q.slot in ("agent", "person") and not q.previous else None
         verb = did.group(1).lower() if did and not SPEECH_SAID.fullmatch(did.group(1)) else ""

@@ -987,3 +987,16 @@ def test_since_when_is_answered_by_a_sentence_saying_since_what(seed_bot) -> Non
     assert "since the outset" in ans.text and ans.citations, ans.text
     ans = seed_bot.ask("Moscow's weapons-building surge is reportedly its biggest since when?")
     assert "since the Soviet era" in ans.text and ans.citations, ans.text
+
+
+def test_which_place_asked_for_a_name_needs_a_place_named(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _place_of_kind
+
+    question = "At which Russian port or airbase did the missiles arrive?"
+    assert not _place_of_kind(question, "CNN had reached out to the Russian embassy for comment.", must_name=True)
+    assert _place_of_kind(question, "The missiles arrived at the port of Astrakhan.", must_name=True)
+    ans = seed_bot.ask(question)
+    assert ans.abstained and not ans.citations, ans.text
+    assert ans.text.startswith("The article doesn't say which port")
+    ans = seed_bot.ask("At which summits did the US and its partners make their warning clear?")
+    assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
