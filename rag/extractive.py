@@ -547,6 +547,14 @@ def _tells_past(text: str) -> bool:
     return any(w in PAST_WORDS or (w.endswith("ed") and bool(verb_bases(w))) for w in words(text))
 
 
+def _names_aside(text: str, set_aside: Sequence[str]) -> bool:
+    """The sentence names the one set aside, by name or by its place ("Apart from Tehran, …": "Iran reportedly…")."""
+    named = {t for e in entities_in(text) for t in tokens(e)}
+    return any(_has_term(t, named) for n in set_aside for t in tokens(n)) or any(
+        len(p) == 1 and p[0] in named for n in set_aside for p in same_place(n)
+    )
+
+
 def _names_other(q: QuestionInfo, text: str, set_aside: Sequence[str]) -> bool:
     """The sentence names someone or something the question does not."""
     given = {t for e in [*q.entities, *set_aside] for t in tokens(e)} | set(q.terms)
@@ -1796,7 +1804,7 @@ class ExtractiveAnswerer:
                 c.score *= SUPPOSED_FACTOR
             if PAST_ASKED.search(q.text) and not _tells_past(c.text):
                 c.score *= COMMENT_FACTOR
-            if aside_head and _has_term(aside_head, c.terms):
+            if (aside_head and _has_term(aside_head, c.terms)) or (set_aside and _names_aside(c.text, set_aside)):
                 c.score *= ASIDE_FACTOR
             if set_aside and q.slot in ("yesno", "other") and not kind_match and _names_other(q, c.text, set_aside):
                 c.score += KIND_BONUS  # "Has Russia got missiles from anyone besides Iran?": "… from North Korea"

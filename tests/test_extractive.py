@@ -1000,3 +1000,12 @@ def test_which_place_asked_for_a_name_needs_a_place_named(seed_bot) -> None:  # 
     assert ans.text.startswith("The article doesn't say which port")
     ans = seed_bot.ask("At which summits did the US and its partners make their warning clear?")
     assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
+
+
+def test_a_name_set_aside_is_set_aside_by_its_place_too(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _names_aside
+
+    assert _names_aside("Iran reportedly shifts ballistic missiles to Russia.", ["Tehran"])
+    assert not _names_aside("Russia had also obtained missiles from North Korea.", ["Tehran"])
+    ans = seed_bot.ask("Apart from Tehran, which Asian regime has reportedly sent Moscow rockets and rocket parts?")
+    assert "North Korea" in ans.text and ans.citations, ans.text
