@@ -125,6 +125,18 @@ OVERVIEW_SENTENCES = 2  # "What is the article about?" is answered by its headli
 SORT_BONUS = 0.05  # "What kind of missiles?": a sentence saying which kind ("close-range ballistic missiles")
 LEAD_BONUS = 0.04  # a news story's first line (its headline or lead) says its main event
 INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
+# "What did it signal when…?", "What does that warning show about…?": what something means, said by a sentence
+# saying what it suggests, underscores or signifies
+SIGNIFY_ASKED = re.compile(
+    r"^\W*(?:and\s+|so\s+)?what\s+(?:does|did|do|might|could|would|may)\s+.{0,80}?\b"
+    r"(?:signal|show|mean|indicate|suggest|signify|imply|reveal)\b",
+    re.I,
+)
+SIGNIFIES = re.compile(
+    r"\b(?:suggest(?:s|ed)?|signif(?:y|ies|ied)|underscor(?:e|es|ed)|indicat(?:e|es|ed)|impl(?:y|ies|ied)|"
+    r"reflect(?:s|ed)?|highlight(?:s|ed)?|demonstrat(?:e|es|ed)|represent(?:s|ed)?|mean(?:s|t)?|points?\s+to)\b",
+    re.I,
+)
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
@@ -1725,6 +1737,10 @@ class ExtractiveAnswerer:
             for c in cands:
                 if any(_word_is_a(w, kind) for w in words(c.text) if w not in asked and w not in STOPWORDS):
                     kind_match[id(c)] = True
+        if SIGNIFY_ASKED.search(q.text):
+            for c in cands:
+                if SIGNIFIES.search(c.text):
+                    kind_match[id(c)] = True
         # "Apart from missiles, what else…", "what weapons … before the ballistic missiles?": a sentence about the
         # thing set aside is not the answer.
         aside_heads = [stem(w) for w in words(q.text) if w in aside and not w[:1].isupper()]
@@ -1759,9 +1775,10 @@ class ExtractiveAnswerer:
 
             # "How did he say they feel?": the last quote says nothing like "feel"; another sentence on the same
             # matter names a feeling ("concerned").
-            near = 0.5 * max(c.coverage for c in before)
+            # (judged on the follow-up's own words: the quoted sentence holds all the words it borrowed)
+            near = 0.5 * max(said[id(c)] for c in before)
             if any(unsaid(c) for c in before if id(c) not in stale) and any(
-                kind_match.get(id(c)) for c in cands if c not in before and c.coverage >= near
+                kind_match.get(id(c)) for c in cands if c not in before and said[id(c)] >= near
             ):
                 stale |= {id(c) for c in before if unsaid(c)}
         if before and re.search(r"\belse\b", q.text, re.I):

@@ -1009,3 +1009,13 @@ def test_a_name_set_aside_is_set_aside_by_its_place_too(seed_bot) -> None:  # no
     assert not _names_aside("Russia had also obtained missiles from North Korea.", ["Tehran"])
     ans = seed_bot.ask("Apart from Tehran, which Asian regime has reportedly sent Moscow rockets and rocket parts?")
     assert "North Korea" in ans.text and ans.citations, ans.text
+
+
+def test_what_something_shows_is_answered_by_what_it_suggests_or_underscores(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("what did it signal when iran's elite guards put their rockets on show for visitors from moscow")
+    assert "suggested that Russia intended to purchase" in ans.text, ans.text
+    history: list[dict] = []
+    for q in ("What did the G7 threaten Iran with?", "Under what condition?"):
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": seed_bot.ask(q, history).text}]
+    ans = seed_bot.ask("And what does that warning show about the international community?", history)
+    assert "underscores the international community's concern" in ans.text and ans.citations, ans.text
