@@ -559,6 +559,12 @@ def _tells_past(text: str) -> bool:
     return any(w in PAST_WORDS or (w.endswith("ed") and bool(verb_bases(w))) for w in words(text))
 
 
+def _same_speaker(first: str, then: str) -> bool:
+    """The next sentence has a person the first one named speak again, by surname ("Savett stated, …")."""
+    m = re.match(r"^[\"“]?([A-Z][\w'’-]+)\s+(\w+)", then)
+    return m is not None and _saying(m.group(2)) and any(n.split()[-1] == m.group(1) for n in person_names(first))
+
+
 def _names_aside(text: str, set_aside: Sequence[str]) -> bool:
     """The sentence names the one set aside, by name or by its place ("Apart from Tehran, …": "Iran reportedly…")."""
     named = {t for e in entities_in(text) for t in tokens(e)}
@@ -2146,7 +2152,9 @@ class ExtractiveAnswerer:
                 and c.start > best.start
                 and re.match(r"^[\"“]?(?:He|She|They|It|This|That|These|Those|Therefore|But|However)\b", c.text)
             )
-            if (same_passage and strong) or continues:
+            # "How did the NSC react?": its spokesperson goes on ("Savett stated, …")
+            goes_on = adjacent and c.start > best.start and best in reactions and _same_speaker(best.text, c.text)
+            if (same_passage and strong) or continues or goes_on:
                 if sum(len(o.text) for o in chosen) + len(c.text) <= MAX_CHARS:
                     chosen.append(c)
         chosen = _close_quote(chosen, cands)

@@ -1019,3 +1019,13 @@ def test_what_something_shows_is_answered_by_what_it_suggests_or_underscores(see
         history += [{"role": "user", "content": q}, {"role": "assistant", "content": seed_bot.ask(q, history).text}]
     ans = seed_bot.ask("And what does that warning show about the international community?", history)
     assert "underscores the international community's concern" in ans.text and ans.citations, ans.text
+
+
+def test_a_reaction_goes_on_where_its_speaker_speaks_again(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _same_speaker
+
+    first = "National Security Council spokesperson Sean Savett informed CNN in a statement that …"
+    assert _same_speaker(first, 'Savett stated, "We are deeply concerned by these reports."')
+    assert not _same_speaker(first, "Savett visited Kyiv.")
+    ans = seed_bot.ask("How did the US National Security Council react to the reports?")
+    assert "significant escalation" in ans.text and "deeply concerned" in ans.text, ans.text
