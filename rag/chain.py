@@ -67,6 +67,7 @@ class Chatbot:
         self._chain: Any = None
         self._doc_idf: dict[tuple[str, str], Callable[[str], float]] = {}
         self._doc_names: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._doc_texts: dict[tuple[str, str], str] = {}
         self._store_names: dict[tuple[str, str], tuple[str, ...]] = {}
         self._idf_lock = threading.Lock()
         self._retriever: Any = None
@@ -167,10 +168,14 @@ class Chatbot:
         National Security Council the passages answering a question may not include."""
 
         def make() -> tuple[str, ...]:
-            text = self.document_text(source) or ""
+            text = self.whole_text(source)
             return tuple(dict.fromkeys(n for s, e in sentence_spans(text) for n in entities_in(text[s:e])))
 
         return self._per_revision(self._doc_names, source, make)
+
+    def whole_text(self, source: str) -> str:
+        """The document's whole text, kept per store revision (what the answerer reads beyond the passages)."""
+        return self._per_revision(self._doc_texts, source, lambda: self.document_text(source) or "")
 
     def document_text(self, source: str) -> str | None:
         """The whole text of an ingested document (what offsets index)."""
@@ -253,7 +258,9 @@ class Chatbot:
         usable = list(hits)
         while True:
             source = usable[0].passage.source
-            out = self.extractive.answer(info, usable, vec, self.document_idf(source), self.document_names(source))
+            out = self.extractive.answer(
+                info, usable, vec, self.document_idf(source), self.document_names(source), self.whole_text(source)
+            )
             # A passage written to steer an assistant (injected instructions, forged delimiters, links) is
             # never quoted as an answer: drop it and answer from the others.
             steering = {c.id for c in out.citations if looks_like_instruction(c.text)}

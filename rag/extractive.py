@@ -1134,9 +1134,22 @@ def _modifies_thing(name: str, text: str) -> bool:
     return not (PERSON_ROLE_RE.fullmatch(word.rstrip("s")) or word in ORG_WORDS) and is_noun(word, strict=True)
 
 
-def _link_federal(q: QuestionInfo, cands: list[Candidate]) -> None:
+@functools.lru_cache(maxsize=8)
+def _federal_speakers(document: str) -> frozenset[str]:
+    """The surnames of the people a document names beside a federal agency ("National Security Council spokesperson
+    Sean Savett"): Savett speaks for the US government wherever the passages found quote him."""
+    return frozenset(
+        n.split()[-1]
+        for s, e in sentence_spans(document)
+        if any(_federal(n, 6) for n in entities_in(document[s:e]))
+        for n in person_names(document[s:e])
+    )
+
+
+def _link_federal(q: QuestionInfo, cands: list[Candidate], document: str = "") -> None:
     """A sentence naming a federal agency ("National Security Council spokesperson …") speaks of the US government,
-    however the question calls it ("Washington", "the White House", "American")."""
+    however the question calls it ("Washington", "the White House", "American"); ``document`` is the whole text
+    the passages come from."""
     asked = [
         e
         for e in q.entities
@@ -1146,7 +1159,7 @@ def _link_federal(q: QuestionInfo, cands: list[Candidate]) -> None:
         return
     agency = [c for c in cands if any(_federal(n, 6) for n in entities_in(c.text))]
     # … and so does what its spokesperson goes on to say ("Savett stated, …"), quotation and all
-    people = {n.split()[-1] for c in agency for n in person_names(c.text)}
+    people = {n.split()[-1] for c in agency for n in person_names(c.text)} | _federal_speakers(document)
     speaking = [c for c in cands if c not in agency and any(re.search(rf"\b{re.escape(p)}\b", c.text) for p in people)]
     quoted = [c for c in cands if (opener := _quotation_opener(c, cands)) is not None and opener in speaking]
     for c in agency + speaking + quoted:
@@ -1876,16 +1889,19 @@ class ExtractiveAnswerer:
         query_vector: list[float],
         idf: Callable[[str], float] | None = None,
         names: Sequence[str] = (),
+        document: str = "",
     ) -> Extracted:
         """Answer from the hits; ``idf`` weighs words as the document being answered from does, ``names`` are
-        the names it mentions anywhere."""
+        the names it mentions anywhere, ``document`` is its whole text."""
         self._local.idf = idf
         self._local.names = names
+        self._local.document = document
         try:
             return self._answer(q, hits, query_vector)
         finally:
             self._local.idf = None
             self._local.names = ()
+            self._local.document = ""
 
     def _answer(self, q: QuestionInfo, hits: Sequence[Hit], query_vector: list[float]) -> Extracted:
         if q.slot == "overview":  # the story in its own opening words: its first sentences
@@ -1902,7 +1918,7 @@ class ExtractiveAnswerer:
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
         _link_acronyms(q, cands)
-        _link_federal(q, cands)
+        _link_federal(q, cands, getattr(self._local, "document", ""))
         self.score(q, cands, query_vector)
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]

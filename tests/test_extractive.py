@@ -1029,3 +1029,13 @@ def test_a_reaction_goes_on_where_its_speaker_speaks_again(seed_bot) -> None:  #
     assert not _same_speaker(first, "Savett visited Kyiv.")
     ans = seed_bot.ask("How did the US National Security Council react to the reports?")
     assert "significant escalation" in ans.text and "deeply concerned" in ans.text, ans.text
+
+
+def test_a_federal_spokesperson_speaks_for_washington_beyond_the_passages_found(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _federal_speakers
+
+    document = (Path(__file__).parent.parent / "seeds" / "iran-missiles-russia.txt").read_text()
+    assert _federal_speakers(document) == frozenset({"Savett"})
+    q = "At which gatherings this past summer did Washington and its partners signal they would retaliate?"
+    ans = seed_bot.ask(q)
+    assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
