@@ -1477,6 +1477,8 @@ class ExtractiveAnswerer:
             return []
         # "What languages does Zelensky speak?": his speaking ("stressed") is no answer; what he speaks must be said
         subject = [t for t in subject if not _saying(qwords[t])] or subject
+        # … nor "What language do people speak in Iran?" by a sentence naming an official: "people" says no subject
+        subject = [t for t in subject if t not in GENERIC_COUNTS] or subject
         rel = related_terms(q.text)
         # A word in other words is said outside names: the "Group" of "Contact Group" is no "population".
         plain = best.terms - {t for e in entities_in(best.text) for t in tokens(e)}

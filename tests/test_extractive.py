@@ -1039,3 +1039,9 @@ def test_a_federal_spokesperson_speaks_for_washington_beyond_the_passages_found(
     q = "At which gatherings this past summer did Washington and its partners signal they would retaliate?"
     ans = seed_bot.ask(q)
     assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
+
+
+def test_people_is_no_subject_a_sentence_naming_an_official_says(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What language do people speak in Iran?")
+    assert ans.abstained and not ans.citations, ans.text
+    assert "hundreds of drones" in seed_bot.ask("How many drones has Iran given Russia?").text
