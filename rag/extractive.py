@@ -105,6 +105,12 @@ WHAT_DATE = re.compile(r"\b(?:what|which)\s+(?:(?:exact|precise|specific|particu
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
+DATE_ASKED = re.compile(r"\b(?:what|which)\s+(?:exact\s+|specific\s+)?(?:date|day)\b", re.I)
+DAY_SAID = re.compile(  # a month or a day ("may" the verb is no month)
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+    r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
+)
 HOW_LONG_SINCE = re.compile(r"\bhow long\s+(?:has|have|had)\b[^?]*\bbeen\b", re.I)
 SINCE = re.compile(r"\bsince\s+(?:the\s+|its\s+|their\s+)?(?:\d|[A-Z]|outset|start|beginning|early|late|last)")
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
@@ -1595,6 +1601,8 @@ class ExtractiveAnswerer:
         return float((vs[1:] @ vs[0]).max()) >= SOFT_SAID
 
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
+        if q.slot == "time" and DATE_ASKED.search(q.text) and not DAY_SAID.search(text) and not UNKNOWN_RE.search(text):
+            return False  # "On what date was the meeting held?": "this winter" gives no date
         if _since_asked(q) and SINCE.search(text):
             return True  # "How long has Washington been warning?", "Since when?": "since the outset of the invasion"
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):

@@ -1044,3 +1044,9 @@ def test_people_is_no_subject_a_sentence_naming_an_official_says(seed_bot) -> No
     ans = seed_bot.ask("What language do people speak in Iran?")
     assert ans.abstained and not ans.citations, ans.text
     assert "hundreds of drones" in seed_bot.ask("How many drones has Iran given Russia?").text
+
+
+def test_a_date_asked_for_needs_a_month_or_a_day(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("On what date was the Ukraine Defense Contact Group meeting in Germany held?")
+    assert ans.abstained and not ans.citations, ans.text  # "this winter" is no date
+    assert "last March" in seed_bot.ask("What date did the G7 issue its statement?").text
