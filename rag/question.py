@@ -295,7 +295,8 @@ REACTION_ASKED = re.compile(
     # not a reaction threatened, promised or supposed: "How did the G7 threaten to react if…?", "… it would respond"
     r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)(?<!\bto)(?<!\bwould)(?<!\bwill)(?<!\bcould)(?<!\bmight)\s+"
     r"(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
-    r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b",
+    r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b|"
+    r"^\W*(?:has|have|did)\s+(.+?)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d)?\b",  # "Has Iran responded?"
     re.I,
 )
 

@@ -1050,3 +1050,11 @@ def test_a_date_asked_for_needs_a_month_or_a_day(seed_bot) -> None:  # noqa: ANN
     ans = seed_bot.ask("On what date was the Ukraine Defense Contact Group meeting in Germany held?")
     assert ans.abstained and not ans.citations, ans.text  # "this winter" is no date
     assert "last March" in seed_bot.ask("What date did the G7 issue its statement?").text
+
+
+def test_has_someone_responded_asks_for_their_reaction(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _reaction_by
+
+    assert _reaction_by("Has Iran responded to the reports?") == "Iran"
+    ans = seed_bot.ask("Has Iran responded to the reports?")
+    assert "denied the transfer" in ans.text and ans.citations, ans.text  # not the G7's "would respond"
