@@ -517,13 +517,20 @@ def _says_unknown(question: str, text: str) -> bool:
     return bool(wh) and re.search(rf"\b{wh}\b", question, re.I) is not None
 
 
+@functools.lru_cache(maxsize=2048)
+def asked_verbs(question: str) -> tuple[str, ...]:
+    """The question's words, and the plain verbs of its verbs in two words ("owned up": concede, profess)."""
+    ws = words(question)
+    return (*ws, *(p for _, _, plain in phrasal_verbs(ws) for p in plain))
+
+
 def takes_stance(q: QuestionInfo, text: str) -> bool:
     """ "Did Tehran admit to sending them?" is answered by a sentence where someone denies or admits it."""
     rel = related_terms(q.text)
-    stances = [stem(w) for w in words(q.text) if _stance(w)]
+    stances = [stem(w) for w in asked_verbs(q.text) if _stance(w)]
     # "Iran's support for Russia" takes no stance: a bare "support" or "back" is most often a noun.
     said = {stem(w) for w in words(text) if _stance(w) and w not in ("support", "back")}
-    if any(_truth_stance(w) for w in words(q.text)) and any(_truth_stance(w) for w in words(text)):
+    if any(_truth_stance(w) for w in asked_verbs(q.text)) and any(_truth_stance(w) for w in words(text)):
         return True
     return any(t in said or _said_related(rel.get(t), said) for t in stances)
 
@@ -531,7 +538,7 @@ def takes_stance(q: QuestionInfo, text: str) -> bool:
 def truth_stances(text: str) -> list[str]:
     """What else a question about a stance on the truth may be answered by: "Did Iran admit sending them?" by a
     denial (the words retrieval also looks for), or nothing for another question."""
-    return ["denied", "confirmed", "admitted"] if any(_truth_stance(w) for w in words(text)) else []
+    return ["denied", "confirmed", "admitted"] if any(_truth_stance(w) for w in asked_verbs(text)) else []
 
 
 def _truth_stance(word: str) -> bool:
@@ -1998,7 +2005,7 @@ class ExtractiveAnswerer:
         title = WHO_IS.match(q.text)  # "What office does X hold?" is answered by a title, not the word "office"
         # "Does Calder State University have a football team?" is about a team the article never speaks of; "Did
         # Tehran confirm or reject the reports?" asks for a stance, said in the article's own words
-        asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in words(q.text)))
+        asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in asked_verbs(q.text)))
         # "How does the US feel about it?" is answered by a feeling ("deeply concerned"), not the word "feel"
         feeling = HOW_FEEL.search(q.text) and any(_word_is_a(w, "feeling") for w in words(best.text))
         # … nor "How did Washington's security officials characterize it?" by the words saying who judges: by what
@@ -2037,7 +2044,7 @@ class ExtractiveAnswerer:
                 f"The article doesn't say anything about {topic}.",
                 f"weak evidence: similarity {best.dense:.2f}, term coverage {best.coverage:.2f}",
             )
-        if q.slot == "yesno" and any(_stance(w) for w in words(q.text)):
+        if q.slot == "yesno" and any(_stance(w) for w in asked_verbs(q.text)):
             # "Has Iran admitted to sending them?": the sentence where it denies it, not one saying it might.
             stance = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and takes_stance(q, c.text)]
             if stance:

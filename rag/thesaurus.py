@@ -365,7 +365,12 @@ def _plain(lemma: str) -> tuple[str, ...]:
     offsets = t.synsets(lemma, "verb") if t else []
     if not t or not offsets:
         return ()
-    return tuple(w for w in t.synset("verb", offsets[0])[0] if " " not in w)[:2]
+    lemmas, pointers = t.synset("verb", offsets[0])
+    plain = tuple(w for w in lemmas if " " not in w)[:2]
+    if not plain:  # "own up" has only phrases ("fess up"): the plain verbs of what it is a way of ("confess")
+        broader = [t.synset("verb", o)[0] for sym, pos, o in pointers if sym == "@" and pos == "verb"]
+        plain = tuple(w for ws in broader for w in ws if " " not in w)[:3]
+    return plain
 
 
 def phrasal_verbs(ws: list[str]) -> list[tuple[int, str, tuple[str, ...]]]:

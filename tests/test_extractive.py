@@ -1058,3 +1058,13 @@ def test_has_someone_responded_asks_for_their_reaction(seed_bot) -> None:  # noq
     assert _reaction_by("Has Iran responded to the reports?") == "Iran"
     ans = seed_bot.ask("Has Iran responded to the reports?")
     assert "denied the transfer" in ans.text and ans.citations, ans.text  # not the G7's "would respond"
+
+
+def test_a_stance_in_two_words_is_a_stance(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import asked_verbs
+    from rag.thesaurus import phrasal_verbs
+
+    assert any("confess" in plain for _, _, plain in phrasal_verbs(["owned", "up"]))  # a verb only phrases name
+    assert "concede" in asked_verbs("Has Tehran owned up to sending the shipment?")
+    ans = seed_bot.ask("Has Tehran owned up to sending the shipment?")
+    assert "denied the transfer" in ans.text and ans.citations, ans.text
