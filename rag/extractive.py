@@ -105,6 +105,7 @@ WHAT_DATE = re.compile(r"\b(?:what|which)\s+(?:(?:exact|precise|specific|particu
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
+MEASURE_SORT = re.compile(r"\b(?:what|which)\s+(range|size|length|speed|class|scale|weight)\s+of\b", re.I)
 DATE_ASKED = re.compile(r"\b(?:what|which)\s+(?:exact\s+|specific\s+)?(?:date|day)\b", re.I)
 DAY_SAID = re.compile(  # a month or a day ("may" the verb is no month)
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
@@ -1608,6 +1609,9 @@ class ExtractiveAnswerer:
         return float((vs[1:] @ vs[0]).max()) >= SOFT_SAID
 
     def _slot(self, q: QuestionInfo, text: str, terms: set[str] | None = None) -> bool:
+        sort = MEASURE_SORT.search(q.text) if q.slot == "measure" else None
+        if sort and re.search(rf"\b\w+-{sort.group(1)}\b", text, re.I):
+            return True  # "What range of missiles?": "close-range ballistic missiles"
         if q.slot == "time" and DATE_ASKED.search(q.text) and not DAY_SAID.search(text) and not UNKNOWN_RE.search(text):
             return False  # "On what date was the meeting held?": "this winter" gives no date
         if _since_asked(q) and SINCE.search(text):

@@ -1068,3 +1068,10 @@ def test_a_stance_in_two_words_is_a_stance(seed_bot) -> None:  # noqa: ANN001
     assert "concede" in asked_verbs("Has Tehran owned up to sending the shipment?")
     ans = seed_bot.ask("Has Tehran owned up to sending the shipment?")
     assert "denied the transfer" in ans.text and ans.citations, ans.text
+
+
+def test_what_range_of_something_is_said_by_a_range_in_one_word(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What range of ballistic missiles was Russia negotiating to get from Iran?")
+    assert "close-range ballistic missiles" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("What is the range of the Ababil missile in kilometres?")
+    assert ans.abstained and not ans.citations, ans.text
