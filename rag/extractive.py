@@ -448,6 +448,7 @@ REQUESTED = re.compile(
 ABOUT_THE_TEXT = frozenset(  # what a request may ask of any article: "give me a summary"
     "summary overview rundown gist recap details detail information info update background context facts".split()
 )
+REPORTS = frozenset(stem(w) for w in "report allegation accusation claim news story revelation".split())
 REACTION_WORDS = frozenset(stem(w) for w in "respond response react reaction reply answer".split())
 # The two sides of one transfer: "Which country supplied Russia with missiles?" is answered by "Russia had obtained
 # missiles from North Korea"; the sentence says the question's verb from the other side.
@@ -2017,7 +2018,10 @@ class ExtractiveAnswerer:
         judge = JUDGE_ASKED.search(q.text)
         judging = {stem(w) for w in words(q.text[: judge.end()])} if judge and judged_by(q.text, best.text) else set()
         checked = asks_about and not q.previous and not title and not feeling
-        absent = self._unsaid_subject(q, best, judging) if checked else []
+        # "How did Tehran's envoys at the world body respond to the allegations?": once Iran's mission is found
+        # responding, what is left to say is what it responded to, unless that is only "the reports"
+        reacted = {stem(w) for w in words(reacting)} | REPORTS if best in reactions else set()
+        absent = self._unsaid_subject(q, best, judging | reacted) if checked else []
         if absent and best.dense < ABSENT_DENSE:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"

@@ -1075,3 +1075,14 @@ def test_what_range_of_something_is_said_by_a_range_in_one_word(seed_bot) -> Non
     assert "close-range ballistic missiles" in ans.text and ans.citations, ans.text
     ans = seed_bot.ask("What is the range of the Ababil missile in kilometres?")
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_a_reaction_found_leaves_only_what_it_answered_to_be_said(seed_bot) -> None:  # noqa: ANN001
+    for q in (
+        "How did Tehran's envoys at the world body respond to the allegations?",
+        "How did Tehran's diplomats at the world body react to the reports?",
+    ):
+        ans = seed_bot.ask(q)
+        assert "denied the transfer" in ans.text and ans.citations, (q, ans.text)
+    ans = seed_bot.ask("How did Tehran's football fans react to the defeat?")  # a defeat the article never tells
+    assert ans.abstained and not ans.citations, ans.text
