@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rag.citations import verify
@@ -17,8 +18,10 @@ from rag.extractive import (
     OFF_TOPIC_DENSE,
     ExtractiveAnswerer,
     candidates,
+    federal_agency,
     numbered_groups,
     truth_stances,
+    us_government_asked,
 )
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
@@ -91,7 +94,7 @@ class Chatbot:
         about = self.conversation_document(asked, standalone, history)
         hits = self.searcher.search(retrieval_query(standalone), self.settings.top_k, about=about)
         info = question_info(asked, standalone, context, history)
-        hits = self.with_opening(info, hits, about)
+        hits = self.with_agency(info, self.with_opening(info, hits, about), about)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -138,6 +141,19 @@ class Chatbot:
         lead = self.searcher.lead(about or hits[0].passage.source, hits[0].query_vector)
         ids = {h.passage.id for h in lead}
         return [*lead, *(h for h in hits if h.passage.id not in ids)][: max(self.settings.top_k, len(lead))]
+
+    def with_agency(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
+        """For a question about the US government ("How did Washington characterize it?"), the passage naming the
+        federal agency the document quotes for it, when the passages found do not."""
+        if not hits or not us_government_asked(info):
+            return hits
+        source = about or hits[0].passage.source
+        agencies = [n for n in self.document_names(source) if federal_agency(n)]
+        if not agencies or any(a in h.passage.text for h in hits for a in agencies):
+            return hits
+        ids = {h.passage.id for h in hits}
+        found = self.searcher.search(agencies[0], 1, about=source)
+        return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in found if h.passage.id not in ids)]
 
     def known_names(self) -> tuple[str, ...]:
         """The names the stored documents mention, for a store of a few articles (a large one: none)."""
@@ -414,7 +430,8 @@ class Chatbot:
             for d in inputs["documents"]
         ]
         info = question_info(inputs["asked"], inputs["standalone_question"], inputs["context"], inputs["history"])
-        hits = self.with_opening(info, hits)
+        about = self.conversation_document(inputs["asked"], inputs["standalone_question"], inputs["history"])
+        hits = self.with_agency(info, self.with_opening(info, hits, about), about)
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:

@@ -1141,6 +1141,16 @@ def _modifies_thing(name: str, text: str) -> bool:
     return not (PERSON_ROLE_RE.fullmatch(word.rstrip("s")) or word in ORG_WORDS) and is_noun(word, strict=True)
 
 
+def us_government_asked(q: QuestionInfo) -> list[str]:
+    """The names by which the question speaks of the US government ("Washington", "American"; not "the US dollar")."""
+    return [e for e in q.entities if (_us_government(e) or e.lower() == "american") and not _modifies_thing(e, q.text)]
+
+
+def federal_agency(name: str) -> bool:
+    """Whether a name is one of a US federal agency's ("National Security Council")."""
+    return _federal(name, 6)
+
+
 @functools.lru_cache(maxsize=8)
 def _federal_speakers(document: str) -> frozenset[str]:
     """The surnames of the people a document names beside a federal agency ("National Security Council spokesperson
@@ -1157,11 +1167,7 @@ def _link_federal(q: QuestionInfo, cands: list[Candidate], document: str = "") -
     """A sentence naming a federal agency ("National Security Council spokesperson …") speaks of the US government,
     however the question calls it ("Washington", "the White House", "American"); ``document`` is the whole text
     the passages come from."""
-    asked = [
-        e
-        for e in q.entities
-        if (_us_government(e) or e.lower() == "american") and not _modifies_thing(e, q.text)  # not "the US dollar"
-    ]
+    asked = us_government_asked(q)
     if not asked:
         return
     agency = [c for c in cands if any(_federal(n, 6) for n in entities_in(c.text))]

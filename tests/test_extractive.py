@@ -1086,3 +1086,11 @@ def test_a_reaction_found_leaves_only_what_it_answered_to_be_said(seed_bot) -> N
         assert "denied the transfer" in ans.text and ans.citations, (q, ans.text)
     ans = seed_bot.ask("How did Tehran's football fans react to the defeat?")  # a defeat the article never tells
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_washington_is_answered_by_the_federal_agency_the_passages_found_left_out(seed_bot) -> None:  # noqa: ANN001
+    q = "How did Washington characterize a possible handover of Tehran's rockets to Moscow?"
+    ans = seed_bot.ask(q)
+    assert "would represent a significant escalation" in ans.text and ans.citations, ans.text
+    out = seed_bot.chain.invoke({"question": q, "history": []})  # the LangChain chain finds it too
+    assert "would represent a significant escalation" in out["answer"], out["answer"]
