@@ -950,7 +950,11 @@ def test_what_someone_speaks_is_not_said_by_their_speaking(seed_bot) -> None:  #
 
 
 def test_who_led_something_is_answered_by_its_leader_by_title(seed_bot) -> None:  # noqa: ANN001
-    for q in ("Who heads the National Security Council?", "Who runs CNN these days?"):  # no head is named
+    for q in (
+        "Who heads the National Security Council?",
+        "Who runs CNN these days?",
+        "Who owns the Wall Street Journal?",
+    ):
         ans = seed_bot.ask(q)
         assert ans.abstained and not ans.citations, (q, ans.text)
     ans = seed_bot.ask("Who headed Moscow's military ministry when it first went shopping for Tehran's rockets?")
