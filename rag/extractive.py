@@ -835,6 +835,18 @@ def _name_after(question: str, text: str, kind: str, stems: set[str], window: in
     return False
 
 
+CURRENT_ASKED = re.compile(r"\b(?:current|currently|now|present|incumbent|today['’]s)\b", re.I)
+
+
+def _only_former(text: str) -> bool:
+    """Every person the sentence names is named by a title they held before ("then-Russian Defense Minister Sergei
+    Shoigu", "former president …")."""
+    people = person_names(text)
+    return bool(people) and all(
+        re.search(r"(?:\bthen-|\bformer\s|\bex-)[^,.;]{0,60}$", text[: text.find(p)], re.I) for p in people
+    )
+
+
 def _since_asked(q: QuestionInfo) -> bool:
     """ "How long has Washington been warning?", "Since when?": asked since when, answered by "since the outset"."""
     return bool(
@@ -2119,6 +2131,17 @@ class ExtractiveAnswerer:
             titled = leads and _said_related(LEADER_TITLES, best.terms) and bool(person_names(best.text))
             if not titled and not _said_related(same, best.terms) and self._not_said_otherwise(q, [stem(verb)], best):
                 return self._abstain(f"The article doesn't say who {verb} that.", f"no sentence says who {verb}")
+        if (
+            q.slot in ("person", "agent")
+            and not q.previous
+            and CURRENT_ASKED.search(q.text)
+            and _only_former(best.text)
+        ):
+            # "Who is Russia's current defense minister?": "then-Russian Defense Minister Sergei Shoigu" held it then
+            return self._abstain(
+                "The article doesn't say who holds it now: it names only who held it then.",
+                "the sentence names only a former holder",
+            )
         choice = _alternatives(q.text) if q.slot == "yesno" else []
         if choice and not any(
             _has_term(t, best.terms) or _said_related(related_stems(w), best.terms) for w, t in choice

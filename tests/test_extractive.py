@@ -1098,3 +1098,13 @@ def test_washington_is_answered_by_the_federal_agency_the_passages_found_left_ou
     assert "would represent a significant escalation" in ans.text and ans.citations, ans.text
     out = seed_bot.chain.invoke({"question": q, "history": []})  # the LangChain chain finds it too
     assert "would represent a significant escalation" in out["answer"], out["answer"]
+
+
+def test_who_holds_an_office_now_is_not_who_held_it_then(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _only_former
+
+    assert _only_former("when then-Russian Defense Minister Sergei Shoigu visited Iran")
+    assert not _only_former("Ukrainian President Volodymyr Zelensky stressed at a meeting")
+    ans = seed_bot.ask("Who is Russia's current defense minister?")
+    assert ans.abstained and not ans.citations, ans.text
+    assert "Shoigu" in seed_bot.ask("Who was Russia's defense minister when the talks began?").text
