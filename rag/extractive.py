@@ -448,6 +448,9 @@ REQUESTED = re.compile(
 ABOUT_THE_TEXT = frozenset(  # what a request may ask of any article: "give me a summary"
     "summary overview rundown gist recap details detail information info update background context facts".split()
 )
+ROLE_PLAYED = re.compile(
+    r"\brole\b.{0,60}?\bplay(?:s|ed|ing)?\b|\bplay(?:s|ed|ing)?\s+(?:a|an|the|any)\s+(?:\w+\s+)?role\b", re.I
+)
 REPORTS = frozenset(stem(w) for w in "report allegation accusation claim news story revelation".split())
 REACTION_WORDS = frozenset(stem(w) for w in "respond response react reaction reply answer".split())
 # The two sides of one transfer: "Which country supplied Russia with missiles?" is answered by "Russia had obtained
@@ -2039,7 +2042,9 @@ class ExtractiveAnswerer:
         # "How did Tehran's envoys at the world body respond to the allegations?": once Iran's mission is found
         # responding, what is left to say is what it responded to, unless that is only "the reports"
         reacted = {stem(w) for w in words(reacting)} | REPORTS if best in reactions else set()
-        absent = self._unsaid_subject(q, best, judging | reacted) if checked else []
+        # "What role has China played?" asks what it did, in any words
+        played = {stem("role"), stem("play")} if ROLE_PLAYED.search(q.text) else set()
+        absent = self._unsaid_subject(q, best, judging | reacted | played) if checked else []
         if absent and best.dense < ABSENT_DENSE:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"

@@ -1108,3 +1108,10 @@ def test_who_holds_an_office_now_is_not_who_held_it_then(seed_bot) -> None:  # n
     ans = seed_bot.ask("Who is Russia's current defense minister?")
     assert ans.abstained and not ans.citations, ans.text
     assert "Shoigu" in seed_bot.ask("Who was Russia's defense minister when the talks began?").text
+
+
+def test_the_role_someone_played_is_what_they_did(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What role has China played in all this?")
+    assert "China" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("What role has Brazil played in all this?")
+    assert ans.abstained and not ans.citations, ans.text
