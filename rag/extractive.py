@@ -113,7 +113,9 @@ DAY_SAID = re.compile(  # a month or a day ("may" the verb is no month)
     r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
 )
 HOW_LONG_SINCE = re.compile(r"\bhow long\s+(?:has|have|had)\b[^?]*\bbeen\b", re.I)
-SINCE = re.compile(r"\bsince\s+(?:the\s+|its\s+|their\s+)?(?:\d|[A-Z]|outset|start|beginning|early|late|last)")
+SINCE = re.compile(
+    r"\bsince\s+(?:the\s+|its\s+|their\s+)?(?:\d|[A-Z]|outset|start|beginning|early|late|last)|\bas early as\b"
+)
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
@@ -854,7 +856,7 @@ def _since_asked(q: QuestionInfo) -> bool:
     """ "How long has Washington been warning?", "Since when?": asked since when, answered by "since the outset"."""
     return bool(
         (q.unit == "duration" and HOW_LONG_SINCE.search(q.text))
-        or (q.slot == "time" and re.search(r"\bsince when\b", q.text, re.I))
+        or (q.slot == "time" and re.search(r"\bsince when\b|\bhow far back\b", q.text, re.I))
     )
 
 

@@ -990,6 +990,8 @@ def test_since_when_is_answered_by_a_sentence_saying_since_what(seed_bot) -> Non
     assert "since the outset" in ans.text and ans.citations, ans.text
     ans = seed_bot.ask("Moscow's weapons-building surge is reportedly its biggest since when?")
     assert "since the Soviet era" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("how far back do Moscow's talks to acquire these weapons go")
+    assert "as early as last September" in ans.text and ans.citations, ans.text
 
 
 def test_which_place_asked_for_a_name_needs_a_place_named(seed_bot) -> None:  # noqa: ANN001
