@@ -486,7 +486,7 @@ def _reacts(who: str, text: str) -> bool:
     named |= {p for w in words(who) for parts in same_place(w) if len(parts) == 1 for p in parts}  # Tehran: Iran
     opens = {stem(w) for w in words(subject.group(1))} if subject else set()
     # "How has the US reacted?": a federal agency speaking for it ("National Security Council spokesperson … said")
-    federal = _us_government(who.removeprefix("the ")) and any(_federal(n, 6) for n in entities_in(text))
+    federal = _us_government(who.removeprefix("the ")) and any(federal_agency(n) for n in entities_in(text))
     return (bool(named & opens) or federal) and any(_stance(w) or _saying(w) for w in words(text))
 
 
@@ -1175,7 +1175,7 @@ def _federal_speakers(document: str) -> frozenset[str]:
     return frozenset(
         n.split()[-1]
         for s, e in sentence_spans(document)
-        if any(_federal(n, 6) for n in entities_in(document[s:e]))
+        if any(federal_agency(n) for n in entities_in(document[s:e]))
         for n in person_names(document[s:e])
     )
 
@@ -1187,7 +1187,7 @@ def _link_federal(q: QuestionInfo, cands: list[Candidate], document: str = "") -
     asked = us_government_asked(q)
     if not asked:
         return
-    agency = [c for c in cands if any(_federal(n, 6) for n in entities_in(c.text))]
+    agency = [c for c in cands if any(federal_agency(n) for n in entities_in(c.text))]
     # … and so does what its spokesperson goes on to say ("Savett stated, …"), quotation and all
     people = {n.split()[-1] for c in agency for n in person_names(c.text)} | _federal_speakers(document)
     speaking = [c for c in cands if c not in agency and any(re.search(rf"\b{re.escape(p)}\b", c.text) for p in people)]
@@ -1604,7 +1604,7 @@ class ExtractiveAnswerer:
 
     def _names_federal(self, names: Sequence[str] = ()) -> bool:
         """Whether the passages or the rest of the document name a federal agency ("National Security Council")."""
-        return any(_federal(n, 6) for n in dict.fromkeys([*names, *getattr(self._local, "names", ())]))
+        return any(federal_agency(n) for n in dict.fromkeys([*names, *getattr(self._local, "names", ())]))
 
     def _counts_like(self, q: QuestionInfo, text: str) -> bool:
         """A figure in the sentence counts the thing asked for, or something like it: "nine turboprops" is no
