@@ -1117,3 +1117,11 @@ def test_the_role_someone_played_is_what_they_did(seed_bot) -> None:  # noqa: AN
     assert "China" in ans.text and ans.citations, ans.text
     ans = seed_bot.ask("What role has Brazil played in all this?")
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_a_question_far_from_every_sentence_naming_one_place_is_off_topic(seed_bot) -> None:  # noqa: ANN001
+    for q in ("Do US citizens need a visa to visit Germany?", "What is Germany's unemployment rate right now?"):
+        ans = seed_bot.ask(q)
+        assert ans.abstained and not ans.citations, (q, ans.text)
+    ans = seed_bot.ask("What was unprecedented about the then-minister's trip, according to the anonymous source?")
+    assert "first public display" in ans.text and ans.citations, ans.text
