@@ -78,8 +78,8 @@ KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
 OFF_TOPIC_DENSE = 0.30
 OFF_TOPIC_COVERAGE = 0.34
 # A question this far from every sentence is off-topic unless it says half its words as asked ("Do US citizens need a
-# visa to visit Germany?": Germany is named, nothing else is). Measured: 0.12, 0.2 and 0.25 lose no case, 0.3 loses three
-# paraphrases.
+# visa to visit Germany?": Germany is named, nothing else is). Measured: 0.12, 0.2 and 0.25 lose no case; 0.3 loses
+# three paraphrases.
 OFF_TOPIC_FLOOR = 0.25
 QUANTIFIERS = frozenset({"every", "each", "any", "all", "some", "most", "many", "much", "more", "less", "few"})
 ORDINALS = frozenset({"first", "last", "next", "latest", "recent", "previous", "former"})  # "the last world cup"
