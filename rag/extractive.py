@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.question import (
     FIGURE,
+    MONTHS,
     ORG_WORDS,
     PERCENT_RE,
     PERSON_ROLE_RE,
@@ -70,6 +71,7 @@ HOW_TO = re.compile(
 HOW_IT_WORKS = re.compile(
     r"^\W*how\s+(does|do|did|can)\s+(.+?)\s+(?:actually\s+|really\s+|even\s+)?(work|function|operate)\b", re.I
 )
+WORKING = frozenset(stem(w) for w in ("work", "function", "operate"))
 NEXT_BONUS = 0.4  # "And now?": the sentence right after the one that answered before (the question has no words)
 KIND_BONUS = 0.1  # bonus for naming something of the kind asked for ("which paper" ~ "Journal")
 KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
@@ -110,10 +112,8 @@ YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
 MEASURE_SORT = re.compile(r"\b(?:what|which)\s+(range|size|length|speed|class|scale|weight)\s+of\b", re.I)
-DATE_ASKED = re.compile(r"\b(?:what|which)\s+(?:exact\s+|specific\s+)?(?:date|day)\b", re.I)
-DAY_SAID = re.compile(  # a month or a day ("may" the verb is no month)
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
-    r"Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+DAY_SAID = re.compile(  # a month or a day, capitalised ("may" the verb is no month)
+    rf"\b(?:{MONTHS.title()}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
 )
 HOW_LONG_SINCE = re.compile(r"\bhow long\s+(?:has|have|had)\b[^?]*\bbeen\b", re.I)
@@ -1640,7 +1640,7 @@ class ExtractiveAnswerer:
         sort = MEASURE_SORT.search(q.text) if q.slot == "measure" else None
         if sort and re.search(rf"\b\w+-{sort.group(1)}\b", text, re.I):
             return True  # "What range of missiles?": "close-range ballistic missiles"
-        if q.slot == "time" and DATE_ASKED.search(q.text) and not DAY_SAID.search(text) and not UNKNOWN_RE.search(text):
+        if q.slot == "time" and WHAT_DATE.search(q.text) and not DAY_SAID.search(text) and not UNKNOWN_RE.search(text):
             return False  # "On what date was the meeting held?": "this winter" gives no date
         if _since_asked(q) and SINCE.search(text):
             return True  # "How long has Washington been warning?", "Since when?": "since the outset of the invasion"
@@ -2197,7 +2197,7 @@ class ExtractiveAnswerer:
                 asked = q.text[how.start(1) :].strip().rstrip("?.!").strip()
                 return self._abstain(f"The article doesn't say how to {asked}.", f"no sentence says how to {verb}")
         works = HOW_IT_WORKS.match(q.text) if not q.previous else None
-        if works and not {stem(w) for w in ("work", "function", "operate")} & set(best.terms):
+        if works and not WORKING & set(best.terms):
             does = works.group(3).lower() + ("s" if works.group(1).lower() == "does" else "")
             return self._abstain(
                 f"The article doesn't say how {works.group(2).strip()} {does}.",
