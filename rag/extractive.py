@@ -1003,6 +1003,8 @@ def _other_owner(question: str, sentence: str) -> bool:
     spelled = {_initials(e).lower() for e in entities_in(sentence)}
     if any(a.upper() in question and a in spelled for a in asked):
         return False  # "the NSC spokesperson" is the National Security Council's
+    if any(_american(e) for e in entities_in(question)) and any(federal_agency(e) for e in entities_in(sentence)):
+        return False  # "the US spokesperson": a federal agency's speaks for the US government
     # The owner named by its seat ("the Kremlin's defence minister": Moscow, Russia) is the same owner.
     places = {w for w in re.findall(r"[A-Z][\w]+", question) if w.lower()[:5] in asked}
     for _ in range(2):
@@ -1019,6 +1021,10 @@ def _speaker_says(question: str, text: str, said_terms: set[str] | None = None) 
     head = re.split(r"\s+(?:at|of|in|from|to|for|with|on|inside|within)\s+", m.group(1), maxsplit=1)[0]
     speaker = [t for t in tokens(head) if t not in {"it", "they"}]
     terms = set(tokens(text)) | (said_terms or set())
+    told = [s.group(0).lower() for s in SPEECH_SAID.finditer(text)]
+    if told and all(s == "according to" for s in told):
+        # "Iran reportedly shifts missiles, according to reliable sources": the sources say it, not Iran
+        terms = set(tokens(text[text.lower().rfind("according to") :]))
     rel = related_terms(head)
     if not speaker:
         return True
@@ -1164,7 +1170,12 @@ def _modifies_thing(name: str, text: str) -> bool:
 
 def us_government_asked(q: QuestionInfo) -> list[str]:
     """The names by which the question speaks of the US government ("Washington", "American"; not "the US dollar")."""
-    return [e for e in q.entities if (_us_government(e) or e.lower() == "american") and not _modifies_thing(e, q.text)]
+    return [e for e in q.entities if _american(e) and not _modifies_thing(e, q.text)]
+
+
+def _american(name: str) -> bool:
+    """The US government by its seat, its name or its demonym ("American")."""
+    return _us_government(name) or name.lower() == "american"
 
 
 def federal_agency(name: str) -> bool:

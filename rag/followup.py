@@ -235,6 +235,14 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     if that and not (
         (kind and kind.lower().endswith(that.group(1).lower()))
         or (
+            # "that paper" after "Which outlet broke the story?": a word for the outlet named, not for anything
+            # either turn spoke of ("that statement" after "Which agency issued the statement?")
+            kind
+            and is_noun(that.group(1).lower(), strict=True)
+            and not {"act", "event"} & kinds(that.group(1).lower(), 6)
+            and stem(that.group(1).lower()) not in {stem(w) for w in words(prev_q + " " + prev_a)}
+        )
+        or (
             not kind
             and re.match(r"^\W*who\b", prev_q, re.I)
             and is_noun(that.group(1).lower(), strict=True)

@@ -295,7 +295,9 @@ REACTION_ASKED = re.compile(
     # not a reaction threatened, promised or supposed: "How did the G7 threaten to react if…?", "… it would respond"
     r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)(?<!\bto)(?<!\bwould)(?<!\bwill)(?<!\bcould)(?<!\bmight)\s+"
     r"(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
-    r"\bwhat\s+(?:was|is|has\s+been)\s+(.+?)['’]s?\s+(?:response|reaction|reply|answer)\b|"
+    # "What's Iran's official response?"
+    r"\bwhat(?:\s+(?:was|is|has\s+been)|['’]s)\s+(.+?)['’]s?\s+(?:(?:official|formal|first|initial)\s+)?"
+    r"(?:response|reaction|reply|answer)\b|"
     r"^\W*(?:has|have|did)\s+(.+?)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d)?\b",  # "Has Iran responded?"
     re.I,
 )
@@ -304,7 +306,10 @@ REACTION_ASKED = re.compile(
 def reaction_words(question: str) -> set[str]:
     """The word asking for a reaction ("respond", "reaction"): it names what is asked for, not what the answer says."""
     m = REACTION_ASKED.search(question)
-    return set(words(m.group(0))[-1:]) if m else set()
+    if not m:
+        return set()
+    party = next(i for i in range(1, 4) if m.group(i))
+    return set(words(question[m.end(party) : m.end()])[-2:]) - {"s"}  # "official response", not "Iran's"
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)

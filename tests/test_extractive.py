@@ -1125,3 +1125,32 @@ def test_a_question_far_from_every_sentence_naming_one_place_is_off_topic(seed_b
         assert ans.abstained and not ans.citations, (q, ans.text)
     ans = seed_bot.ask("What was unprecedented about the then-minister's trip, according to the anonymous source?")
     assert "first public display" in ans.text and ans.citations, ans.text
+
+
+def test_according_to_someone_has_them_say_it_not_the_sentence_subject(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _speaker_says
+
+    shifts = "Iran reportedly shifts ballistic missiles to Russia, according to reliable sources."
+    assert not _speaker_says("What does Iran say?", shifts)
+    assert _speaker_says("What do the sources say?", shifts)
+    history = [
+        {"role": "user", "content": "Did Tehran admit sending the missiles?"},
+        {"role": "assistant", "content": seed_bot.ask("Did Tehran admit sending the missiles?").text},
+    ]
+    ans = seed_bot.ask("What do they say Iran itself does?", history=history)
+    assert "refrain" in ans.text and ans.citations, ans.text
+
+
+def test_someones_official_response_is_their_reaction(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _reaction_by
+
+    assert _reaction_by("What's Tehran's formal reaction to the reports?") == "Tehran"
+    ans = seed_bot.ask("What's Tehran's formal reaction to the reports?")
+    assert "denied the transfer" in ans.text and ans.citations, ans.text
+
+
+def test_the_us_spokesperson_is_a_federal_agencys(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Who is the American spokesperson the article quotes?")
+    assert "Savett" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("Who is the Ukrainian spokesperson the article quotes?")  # the NSC speaks for no Ukraine
+    assert "Savett" not in ans.text, ans.text

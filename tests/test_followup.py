@@ -288,3 +288,23 @@ def test_which_visit_was_that_about_is_the_visit_the_sentence_before_tells(seed_
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
     assert history[1]["content"].startswith('"This visit marked the first public display')
     assert "Shoigu visited Iran" in seed_bot.ask("Which visit was that about?", history=history).text
+
+
+def test_that_paper_is_the_outlet_the_answer_named() -> None:
+    standalone, _ = condense(
+        "What did that paper say might be behind it?",
+        [
+            {"role": "user", "content": "Which outlet broke the story about the delivery?"},
+            {"role": "assistant", "content": "The Wall Street Journal broke the news of Iran's delivery. [1]"},
+        ],
+    )
+    assert standalone.startswith("What did Wall Street Journal say"), standalone
+    # … but "that statement" after a question about the statement is the statement
+    standalone, _ = condense(
+        "When was that statement issued?",
+        [
+            {"role": "user", "content": "Which agency issued the statement?"},
+            {"role": "assistant", "content": "The National Security Council issued the statement. [1]"},
+        ],
+    )
+    assert "National Security Council" not in standalone.split("(")[0], standalone
