@@ -159,6 +159,8 @@ SOFT_TOP = 10  # sentences re-scored with soft term matching
 SOFT_SAID = 0.6  # word similarity at which a question word counts as said by the sentence
 SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-scoring one down to this share
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
+FOCUS_MARGIN = 0.9  # "What sort of…?": a sentence saying what is asked wins over one off it down to this share
+SORT_ASKED = re.compile(r"^\W*what\s+(?:sort|kind|type)s?\s+of\b", re.I)
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
 EVENT_SLOTS = frozenset({"time", "place"})  # a when/where question needs its event in the answer
 STANCE = frozenset(
@@ -2020,6 +2022,14 @@ class ExtractiveAnswerer:
         said_unknown = [c for c in ranked if _says_unknown(q.text, c.text)] if KNOWN_ASKED.search(q.text) else []
         if said_unknown:
             best, ranked = _first(said_unknown[0], ranked)
+        if q.slot == "other" and not q.previous and SORT_ASKED.match(q.text) and self._off_focus(q, best, cands):
+            # "What sort of plant has the Kremlin been building?": a sentence nearly as close that says what is asked
+            # (in other words: "constructing a drone-manufacturing facility"), not one that only names the Kremlin
+            focused = [
+                c for c in ranked[1:] if c.score >= FOCUS_MARGIN * best.score and not self._off_focus(q, c, cands)
+            ]
+            if focused:
+                best, ranked = _first(focused[0], ranked)
         # "Which outlet first reported that Iran sent them?": the sentence saying who broke the news, not one that
         # tells the news in the question's words
         scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]

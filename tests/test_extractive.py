@@ -1154,3 +1154,8 @@ def test_the_us_spokesperson_is_a_federal_agencys(seed_bot) -> None:  # noqa: AN
     assert "Savett" in ans.text and ans.citations, ans.text
     ans = seed_bot.ask("Who is the Ukrainian spokesperson the article quotes?")  # the NSC speaks for no Ukraine
     assert "Savett" not in ans.text, ans.text
+
+
+def test_what_sort_of_thing_is_answered_by_the_sentence_saying_it_in_other_words(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What kind of plant has the Kremlin been building with Tehran's help?")
+    assert "drone-manufacturing facility" in ans.text and ans.citations, ans.text
