@@ -132,7 +132,7 @@ WHO_IS = re.compile(
 )
 # "Who founded…", "Who first invented…", "Who led…", "Who runs CNN?"
 WHO_DID = re.compile(
-    r"^\W*who\s+(?:first\s+|now\s+|currently\s+)?(?!(?:was|has|does|is|goes)\b)([a-z]+ed|led|ran|[a-z]{3,}s)\b",
+    r"^\W*who\s+(?:first\s+|now\s+|currently\s+)?(?!(?:was|has|does|is|goes)\b)([a-z]+ed|led|ran|won|[a-z]{3,}s)\b",
     re.I,
 )
 OVERVIEW_SENTENCES = 2  # "What is the article about?" is answered by its headline and lead

@@ -1159,3 +1159,11 @@ def test_the_us_spokesperson_is_a_federal_agencys(seed_bot) -> None:  # noqa: AN
 def test_what_sort_of_thing_is_answered_by_the_sentence_saying_it_in_other_words(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("What kind of plant has the Kremlin been building with Tehran's help?")
     assert "drone-manufacturing facility" in ans.text and ans.citations, ans.text
+
+
+def test_who_won_something_the_article_never_tells_is_not_answered(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import WHO_DID
+
+    assert WHO_DID.match("Who won the vote?").group(1) == "won"
+    ans = seed_bot.ask("Who won Russia's last presidential election?")
+    assert ans.abstained and not ans.citations, ans.text
