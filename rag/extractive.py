@@ -332,29 +332,27 @@ def _has_term(term: str, terms: set[str]) -> bool:
 
 # Who leads something is said by a title: "Who heads the county's health office?": "Osei, director of …"
 LEAD_VERBS = frozenset({"lead", "head", "run", "chair", "direct", "manage", "oversee", "command", "helm"})
-LEADER_TITLES = tuple(
-    (stem(w),)
-    for w in (
-        "director",
-        "president",
-        "chief",
-        "head",
-        "chair",
-        "chairman",
-        "chairwoman",
-        "chairperson",
-        "leader",
-        "commissioner",
-        "executive",
-        "manager",
-        "superintendent",
-        "secretary",
-        "minister",
-        "mayor",
-        "governor",
-        "commander",
-    )
+LEADER_WORDS = (
+    "director",
+    "president",
+    "chief",
+    "head",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "leader",
+    "commissioner",
+    "executive",
+    "manager",
+    "superintendent",
+    "secretary",
+    "minister",
+    "mayor",
+    "governor",
+    "commander",
 )
+LEADER_TITLES = tuple((stem(w),) for w in LEADER_WORDS)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -1000,6 +998,11 @@ def _other_owner(question: str, sentence: str) -> bool:
     role = m.group(1)
     asked = set(_owner(question, role))
     said = set(_owner(sentence, role))
+    if not said and role.lower() in LEADER_WORDS:
+        # "Iran's supreme leader": "then-Russian Defense Minister Sergei Shoigu" leads for another, and "National
+        # Security Council spokesperson Sean Savett" speaks for another
+        roles = {*LEADER_WORDS, *(r.group(1).lower() for r in PERSON_ROLE_RE.finditer(sentence))}
+        said = {o for w in roles for o in _owner(sentence, w)} - {w[:5] for w in roles}
     if not asked or not said or asked & said:
         return False
     spelled = {_initials(e).lower() for e in entities_in(sentence)}
@@ -1449,7 +1452,7 @@ class ExtractiveAnswerer:
         framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
         # "Washington and its partners": the government whose agency the article quotes, whatever the sentence calls it
         if self._names_federal():
-            kind |= {t for e in q.entities if _us_government(e) for t in tokens(e)}
+            kind |= {t for e in q.entities if _american(e) for t in tokens(e)}
         # "What year did the bridge first open?": the year it opened; "first" need not be said
         ordinal = ORDINALS if q.slot == "time" else frozenset()
         focus = [

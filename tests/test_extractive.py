@@ -1167,3 +1167,14 @@ def test_who_won_something_the_article_never_tells_is_not_answered(seed_bot) -> 
     assert WHO_DID.match("Who won the vote?").group(1) == "won"
     ans = seed_bot.ask("Who won Russia's last presidential election?")
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_a_leader_asked_of_one_country_is_not_another_countrys_minister(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _other_owner
+
+    shoigu = "when then-Russian Defense Minister Sergei Shoigu visited Iran to view the systems"
+    assert _other_owner("Who is the Iranian leader?", shoigu)
+    assert _other_owner("Who is the Iranian leader?", "National Security Council spokesperson Sean Savett said")
+    assert not _other_owner("Who was Russia's leader at the talks?", shoigu)
+    ans = seed_bot.ask("Who is Tehran's supreme leader?")  # not the NSC spokesperson either
+    assert ans.abstained and not ans.citations, ans.text
