@@ -990,6 +990,14 @@ def _owner(text: str, role: str) -> list[str]:
     return owners
 
 
+def _names_role(q: QuestionInfo, best: Candidate) -> bool:
+    """The sentence gives the very role a who-question asks for ("spokesperson"), beside a person's name."""
+    role = PERSON_ROLE_RE.search(q.text) if q.slot in ("person", "agent") and best.slot else None
+    if not role or role.group(1).lower() in GENERIC_ROLES:
+        return False
+    return _has_term(stem(role.group(1).lower()), best.terms) and bool(person_names(best.text))
+
+
 def _other_owner(question: str, sentence: str) -> bool:
     """The sentence's role belongs to someone else ("Ukrainian President" for "Russia's president")."""
     m = PERSON_ROLE_RE.search(question)
@@ -1671,7 +1679,7 @@ class ExtractiveAnswerer:
             return near and self._counts_like(q, text)
         if q.slot == "money" and RISE_ASKED.search(q.text) and PERCENT_RE.search(text):
             return True  # "What pay raise is the union demanding?": "raises totaling 18 percent"
-        if q.slot == "person" and _other_owner(q.text, text):
+        if q.slot in ("person", "agent") and _other_owner(q.text, text):
             return False
         if (
             q.slot in ("person", "agent")
@@ -2099,6 +2107,7 @@ class ExtractiveAnswerer:
             or best in said_unknown
             or best is reported
             or best is antecedent
+            or _names_role(q, best)  # "the name of the spokesperson who…": "spokesperson Sean Savett"
         )
         if best.dense < WEAK_DENSE and support < WEAK_COVERAGE and not specific and not bare and not judged:
             return self._abstain(

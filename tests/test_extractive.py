@@ -1178,3 +1178,14 @@ def test_a_leader_asked_of_one_country_is_not_another_countrys_minister(seed_bot
     assert not _other_owner("Who was Russia's leader at the talks?", shoigu)
     ans = seed_bot.ask("Who is Tehran's supreme leader?")  # not the NSC spokesperson either
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_the_name_of_a_role_is_given_by_the_role_beside_a_name(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("What is the name of the US government spokesperson who commented on the reports?")
+    assert "Sean Savett" in ans.text and ans.citations, ans.text  # little else of the question is said
+    for q in (  # … and only for whom they speak
+        "What's the name of the Kremlin spokesperson who responded to the reports?",
+        "What's the name of the Ukrainian government spokesperson who responded to the reports?",
+    ):
+        ans = seed_bot.ask(q)
+        assert ans.abstained and not ans.citations, (q, ans.text)
