@@ -454,6 +454,8 @@ def question_info(
         info.previous = previous_sentences(history)
         info.bare = is_bare(question)
         borrow_terms(info, question)
+    elif history:
+        info.recent = previous_sentences(history)
     return info
 
 

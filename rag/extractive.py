@@ -159,6 +159,7 @@ SOFT_TOP = 10  # sentences re-scored with soft term matching
 SOFT_SAID = 0.6  # word similarity at which a question word counts as said by the sentence
 SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-scoring one down to this share
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
+CONTINUITY_BONUS = 0.03  # a question of its own in a conversation: the sentence just quoted, on a near tie
 FOCUS_MARGIN = 0.9  # "What sort of…?": a sentence saying what is asked wins over one off it down to this share
 SORT_ASKED = re.compile(r"^\W*what\s+(?:sort|kind|type)s?\s+of\b", re.I)
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
@@ -1845,6 +1846,7 @@ class ExtractiveAnswerer:
         own = set(own_q.terms)
         # A follow-up with words of its own ("What do they urge other countries to do?") is answered again by the
         # sentence just quoted only if that sentence says those words as well as another does.
+        recent = {normalize(t).lower() for t in q.recent}
         stale: set[int] = set()
         if before and not q.bare and own and own_q is not q:
             said = {id(c): self._coverage(own_q, c.terms) for c in cands}
@@ -1925,6 +1927,8 @@ class ExtractiveAnswerer:
                 c.score += STANCE_BONUS
             if who_is and introduces(who_is, c.text):
                 c.score += INTRO_BONUS
+            if normalize(c.text).lower() in recent:
+                c.score += CONTINUITY_BONUS
             # A sentence giving the cause asked for, the condition ("Under what condition?": "… if the country
             # proceeded …") or the judgement ("How does Tehran's delegation characterize it?": "deems … to be").
             explains = (

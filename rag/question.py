@@ -265,6 +265,7 @@ class QuestionInfo:
     unit: str | None = None  # for measure questions: distance, area, duration, weight, height, speed
     previous: list[str] = field(default_factory=list)  # sentences quoted in the answer this follows up on
     bare: bool = False  # a follow-up with nothing of its own to look for ("And now?")
+    recent: list[str] = field(default_factory=list)  # sentences the last answer quoted, for a question of its own
 
     def focus_terms(self) -> list[str]:
         """The question's own terms minus the words that only name the kind of fact asked for."""

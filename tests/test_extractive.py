@@ -1189,3 +1189,13 @@ def test_the_name_of_a_role_is_given_by_the_role_beside_a_name(seed_bot) -> None
     ):
         ans = seed_bot.ask(q)
         assert ans.abstained and not ans.citations, (q, ans.text)
+
+
+def test_a_question_of_its_own_in_a_conversation_keeps_to_the_sentence_just_quoted_on_a_tie(seed_bot) -> None:  # noqa: ANN001
+    q = "Who were the missiles put on display for?"
+    alone = seed_bot.ask(q)
+    assert "first public display" in alone.text, alone.text  # nearly as close as the December deployment
+    first = "What did the IRGC do last December?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    ans = seed_bot.ask(q, history=history)
+    assert "visiting Russian delegation" in ans.text and ans.citations, ans.text
