@@ -474,7 +474,9 @@ def _modified(term: str, text: str) -> bool:
 
 def breaks_news(q: QuestionInfo, text: str) -> bool:
     """ "Which outlet first reported Iran sending them?": a sentence saying who broke the news of it, in any words."""
-    return q.slot in ("agent", "person") and bool(FIRST_WITH_NEWS.search(q.text) and BROKE_NEWS_SAID.search(text))
+    # (a which-question asks for one, whatever its noun: "Which American daily…")
+    asks_who = q.slot in ("agent", "person") or (q.slot == "other" and re.match(r"^\W*which\b", q.text, re.I))
+    return bool(asks_who and FIRST_WITH_NEWS.search(q.text) and BROKE_NEWS_SAID.search(text))
 
 
 def _reaction_by(question: str) -> str:
@@ -1189,7 +1191,7 @@ def us_government_asked(q: QuestionInfo) -> list[str]:
 
 def _american(name: str) -> bool:
     """The US government by its seat, its name or its demonym ("American")."""
-    return _us_government(name) or name.lower() == "american"
+    return _us_government(name) or name.lower() in ("american", "americans")
 
 
 def federal_agency(name: str) -> bool:
@@ -1613,7 +1615,7 @@ class ExtractiveAnswerer:
                 continue
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
-            if federal and _us_government(ent):
+            if federal and _american(ent):
                 continue  # "Washington", "the White House": the government whose agency the article names
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
                 if not _said_related(same_place(ent), name_terms):  # "Tehran": Iran is named

@@ -19,6 +19,8 @@ COUNTED_NOUN = re.compile(  # a count and the plural noun it counts: "hundreds o
 )
 PLACE_PRONOUN = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)", re.I)
 ELLIPSIS = re.compile(r"^\s*(and|also|what about|how about|so|then|but|what else|anything else)\b", re.I)
+# "If Iran did what?" after "What did the G7 warn?": the condition of what was just quoted, whatever it names
+CONDITION = re.compile(r"^\s*(?:if|unless)\b", re.I)
 LEADING_CONJUNCTION = re.compile(r"^\s*(and|also|so|then|but)\b[\s,]*", re.I)
 SHORT = re.compile(r"^\s*(why|how|when|where|who|really|and then|what next|how come)\s*\??\s*$", re.I)
 
@@ -59,6 +61,7 @@ def needs_context(question: str) -> bool:
         or THING_PRONOUNS.search(q)
         or PLACE_PRONOUN.search(q)
         or ELLIPSIS.match(q)
+        or CONDITION.match(q)
         or SHORT.match(q)
         or len([w for w in words(q) if w not in STOPWORDS and w not in QWORDS]) <= 1
     )
@@ -268,7 +271,7 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     pointing = THING_PRONOUNS.search(q) or PERSON_PRONOUNS.search(q) or GROUP_PRONOUNS.search(q)
     # A new name replaces the old ones ("And what did North Korea provide?"), unless the question also points back
     # ("What action by Iran would trigger that?").
-    if entities_in(q) and not replaced and not pointing:
+    if entities_in(q) and not replaced and not pointing and not CONDITION.match(q):
         own |= {stem(w) for e in entities_in(prev_q + " " + prev_a) for w in words(e)}
         prev_a, replaced = "", True
     context = [

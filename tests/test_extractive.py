@@ -1199,3 +1199,13 @@ def test_a_question_of_its_own_in_a_conversation_keeps_to_the_sentence_just_quot
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
     ans = seed_bot.ask(q, history=history)
     assert "visiting Russian delegation" in ans.text and ans.citations, ans.text
+
+
+def test_which_daily_first_reported_it_asks_who_broke_the_news(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Which US daily was the first to reveal the shipment?")
+    assert "Wall Street Journal broke the news" in ans.text and ans.citations, ans.text
+
+
+def test_the_americans_are_the_government_whose_agency_the_article_quotes(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("At which meetings did the Americans and their allies say they would punish such a move?")
+    assert "G7 and NATO summits" in ans.text and ans.citations, ans.text

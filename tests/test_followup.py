@@ -308,3 +308,14 @@ def test_that_paper_is_the_outlet_the_answer_named() -> None:
         ],
     )
     assert "National Security Council" not in standalone.split("(")[0], standalone
+
+
+def test_a_condition_asked_alone_follows_up_whatever_it_names() -> None:
+    history = [
+        {"role": "user", "content": "What did the G7 warn last March?"},
+        {"role": "assistant", "content": "The G7 warned of new measures if the country sent missiles. [1]"},
+    ]
+    standalone, _ = condense("If Iran did what?", history)
+    assert standalone == "If Iran did what (following up on: What did the G7 warn last March?)", standalone
+    standalone, _ = condense("And what did North Korea provide?", history)  # a new name is a new subject
+    assert standalone == "What did North Korea provide?", standalone
