@@ -16,6 +16,18 @@ STOPWORDS = frozenset(
     according tell told please article story report reported reports text mention mentioned mentions
     s t d ll m re ve y o don didn doesn isn wasn weren won wouldn shouldn couldn""".split()
 )
+# "they'd", "we're", "didn't": a word of the list with its contraction is as empty as the word
+_CONTRACTED = frozenset(
+    f"{w}{a}{c}"
+    for w in "i you he she it we they that there who what where how".split()
+    for c in ("d", "ll", "re", "ve", "s", "m")
+    for a in "'’"
+) | frozenset(
+    f"{w}{a}t"
+    for w in "don didn doesn isn wasn weren won wouldn shouldn couldn can haven hasn hadn aren".split()
+    for a in "'’"
+)
+STOPWORDS = STOPWORDS | _CONTRACTED
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _ABBREV = frozenset(

@@ -1209,3 +1209,13 @@ def test_which_daily_first_reported_it_asks_who_broke_the_news(seed_bot) -> None
 def test_the_americans_are_the_government_whose_agency_the_article_quotes(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("At which meetings did the Americans and their allies say they would punish such a move?")
     assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
+
+
+def test_a_pronoun_with_its_contraction_is_no_word_of_the_question(seed_bot) -> None:  # noqa: ANN001
+    from rag.text import STOPWORDS
+
+    assert {"they'd", "we’re", "didn't"} <= STOPWORDS
+    first = "Who is the NSC spokesperson?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    ans = seed_bot.ask("Where did he say they'd made their position clear?", history=history)
+    assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
