@@ -13,7 +13,7 @@ from rag.thesaurus import is_common_word, is_noun, kinds, same_place
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
 THING_PRONOUNS = re.compile(r"\b(it|its|this|that|these|those)\b(?!\s+(?:is|was)\s+(?:the|a)\b)", re.I)
-HOW_MANY_OF = re.compile(r"\bhow\s+many\s+of\s+(them|those|these)\b", re.I)
+HOW_MANY_OF = re.compile(r"\bhow\s+many\s+of\s+(them|those|these)\b|^\W*(?:and\s+)?how\s+many()\W*$", re.I)
 COUNTED_NOUN = re.compile(  # a count and the plural noun it counts: "hundreds of drones", "two night-shift workers"
     rf"\b(?:{FIGURE.pattern})\s+(?:of\s+)?(?:[a-z][a-z-]*\s+)?([a-z][a-z-]*s)\b", re.I
 )
@@ -201,7 +201,10 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     counting = HOW_MANY_OF.search(q)
     counted = COUNTED_NOUN.search(prev_a) if counting else None
     if counting and counted:
-        q = q[: counting.start(1)] + f"the {counted.group(1)}" + q[counting.end(1) :]
+        if counting.group(1):
+            q = q[: counting.start(1)] + f"the {counted.group(1)}" + q[counting.end(1) :]
+        else:  # "How many?" alone
+            q = f"How many {counted.group(1)}?"
         replaced = True
     person = _person(prev_a) or _person(prev_q)
     for older_q, older_a in reversed(pairs[:-1]):  # "he" may point further back: "Was he involved?" → "What else…"

@@ -319,3 +319,12 @@ def test_a_condition_asked_alone_follows_up_whatever_it_names() -> None:
     assert standalone == "If Iran did what (following up on: What did the G7 warn last March?)", standalone
     standalone, _ = condense("And what did North Korea provide?", history)  # a new name is a new subject
     assert standalone == "What did North Korea provide?", standalone
+
+
+def test_how_many_alone_counts_what_the_answer_counted() -> None:
+    history = [
+        {"role": "user", "content": "What did Iran supply before?"},
+        {"role": "assistant", "content": "Iran had provided Russia with hundreds of drones, which Russia used. [1]"},
+    ]
+    assert condense("how many?", history)[0] == "How many drones?"
+    assert condense("And how many?", history)[0] == "How many drones?"
