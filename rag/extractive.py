@@ -878,7 +878,8 @@ def _word_is_a(word: str, kind: str) -> bool:
 def _alternatives(question: str) -> list[tuple[str, str]]:
     """The choices an either-or question offers, as (word, stem): "by sea or flown in by aircraft" → sea, flown,
     aircraft."""
-    m = re.search(r"([\w'’-]+)\s+or\s+((?:[\w'’-]+\s*){1,5})\W*$", question)
+    # (up to where a shared destination or another clause begins: "… or flown to Russia, and through which route?")
+    m = re.search(r"([\w'’-]+)\s+or\s+((?:[\w'’-]+\s*){1,5}?)(?:(?:,|\b(?:to|into|from|for)\b)[^?]*)?\W*$", question)
     if not m:
         return []
     ws = [m.group(1), *words(m.group(2))]

@@ -1219,3 +1219,14 @@ def test_a_pronoun_with_its_contraction_is_no_word_of_the_question(seed_bot) -> 
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
     ans = seed_bot.ask("Where did he say they'd made their position clear?", history=history)
     assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
+
+
+def test_the_alternatives_asked_about_end_where_a_shared_destination_begins(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _alternatives
+
+    assert [w for w, _ in _alternatives("Were they sent by ship or flown to Russia, and by which route?")] == [
+        "ship",
+        "flown",
+    ]
+    ans = seed_bot.ask("Were the missiles sent by sea or flown to Russia?")  # "Russia" is no alternative
+    assert ans.abstained and not ans.citations, ans.text
