@@ -20,6 +20,7 @@ from rag.extractive import (
     candidates,
     federal_agency,
     numbered_groups,
+    spelled_out,
     truth_stances,
     us_government_asked,
 )
@@ -94,7 +95,7 @@ class Chatbot:
         about = self.conversation_document(asked, standalone, history)
         hits = self.searcher.search(retrieval_query(standalone), self.settings.top_k, about=about)
         info = question_info(asked, standalone, context, history)
-        hits = self.with_agency(info, self.with_opening(info, hits, about), about)
+        hits = self.with_spelling(info, self.with_agency(info, self.with_opening(info, hits, about), about), about)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -151,8 +152,22 @@ class Chatbot:
         agencies = [n for n in self.document_names(source) if federal_agency(n)]
         if not agencies or any(a in h.passage.text for h in hits for a in agencies):
             return hits
+        return self._with_passage_naming(agencies[0], hits, source)
+
+    def with_spelling(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
+        """For "What does IRGC stand for?", the passage that spells the letters out, when the passages found (which
+        use the letters) do not."""
+        if not hits or info.previous:
+            return hits
+        source = about or hits[0].passage.source
+        name = spelled_out(info.text, self.document_names(source))
+        if name is None or any(name in h.passage.text for h in hits):
+            return hits
+        return self._with_passage_naming(name, hits, source)
+
+    def _with_passage_naming(self, name: str, hits: list[Hit], source: str) -> list[Hit]:
         ids = {h.passage.id for h in hits}
-        found = self.searcher.search(agencies[0], 1, about=source)
+        found = self.searcher.search(name, 1, about=source)
         return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in found if h.passage.id not in ids)]
 
     def known_names(self) -> tuple[str, ...]:
@@ -431,7 +446,7 @@ class Chatbot:
         ]
         info = question_info(inputs["asked"], inputs["standalone_question"], inputs["context"], inputs["history"])
         about = self.conversation_document(inputs["asked"], inputs["standalone_question"], inputs["history"])
-        hits = self.with_agency(info, self.with_opening(info, hits, about), about)
+        hits = self.with_spelling(info, self.with_agency(info, self.with_opening(info, hits, about), about), about)
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:

@@ -1124,13 +1124,30 @@ def _spelled_out(cands: list[Candidate]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for c in cands:
         for name in entities_in(c.text):
-            parts = name.replace("’", " ").replace("'", " ").split()
-            for i in range(len(parts)):
-                for j in range(i + 2, len(parts) + 1):
-                    out.setdefault(_initials(" ".join(parts[i:j])), []).append(" ".join(parts[i:j]))
+            for letters, words_ in _spellings(name):
+                out.setdefault(letters, []).append(words_)
     return out
 
 
+def _spellings(name: str) -> list[tuple[str, str]]:
+    """(initials, words) of each run of two or more of a name's words."""
+    parts = name.replace("’", " ").replace("'", " ").split()
+    runs = [" ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)]
+    return [(_initials(r), r) for r in runs]
+
+
+def spelled_out(question: str, names: Sequence[str]) -> str | None:
+    """For "What does IRGC stand for?", the name among ``names`` that spells the letters out, if one does."""
+    m = STANDS_FOR.search(question)
+    letters = m.group(1).upper() if m else ""
+    return next((n for n in names if any(i == letters for i, _ in _spellings(n))), None) if letters else None
+
+
+STANDS_FOR = re.compile(
+    r"\bwhat\s+(?:does|do|did|is)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?[\"“']?([A-Z]{2,6})[\"”']?\s+"
+    r"(?:stand\s+for|short\s+for|mean|spelled\s+out)",
+    re.I,
+)
 NUMBERED_GROUP = re.compile(r"\b([A-Z])-?(\d{1,2})\b")  # "G7", "G-20"
 COUNT_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
 
@@ -1989,6 +2006,13 @@ class ExtractiveAnswerer:
         cands = _named_sources(q, candidates(hits))
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
+        acronym = STANDS_FOR.search(q.text) if not q.previous else None
+        spelling = [c for c in cands if acronym and acronym.group(1).upper() in _spelled_out([c])]
+        if spelling:  # "What does IRGC stand for?": the sentence that spells the name out, not one using the letters
+            return self._compose(spelling[:1])
+        if acronym:
+            letters = acronym.group(1).upper()
+            return self._abstain(f"The article doesn't say what {letters} stands for.", "no sentence spells it out")
         _link_acronyms(q, cands)
         _link_federal(q, cands, getattr(self._local, "document", ""))
         self.score(q, cands, query_vector)

@@ -1230,3 +1230,13 @@ def test_the_alternatives_asked_about_end_where_a_shared_destination_begins(seed
     ]
     ans = seed_bot.ask("Were the missiles sent by sea or flown to Russia?")  # "Russia" is no alternative
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_what_letters_stand_for_is_answered_by_the_sentence_spelling_them_out(seed_bot) -> None:  # noqa: ANN001
+    q = "What is IRGC short for?"
+    ans = seed_bot.ask(q)  # the passages found use the letters; the one spelling them out is looked for too
+    assert "Islamic Revolutionary Guard Corps" in ans.text and ans.citations, ans.text
+    out = seed_bot.chain.invoke({"question": q, "history": []})
+    assert "Islamic Revolutionary Guard Corps" in out["answer"], out["answer"]
+    ans = seed_bot.ask("What does NATO stand for?")  # named, never spelled out
+    assert ans.abstained and not ans.citations and "NATO stands for" in ans.text, ans.text
