@@ -2193,7 +2193,9 @@ class ExtractiveAnswerer:
                 asked = f"which {kind}" if q.slot == "agent" and kind else SLOT_PHRASE[q.slot]
                 return self._abstain(f"The article doesn't say {asked} ({topic}).", why)
             best, ranked = _first(on_focus[0], ranked)
-        did = WHO_DID.match(q.text) if q.slot in ("agent", "person") and not q.previous else None
+        # (the question may come after what it rests on: "Shoigu is the former minister - who replaced him?")
+        clause = re.split(r"\s+[-–—]\s+|;\s+|:\s+", q.text)[-1]
+        did = WHO_DID.match(clause) if q.slot in ("agent", "person") and not q.previous else None
         verb = did.group(1).lower() if did and not SPEECH_SAID.fullmatch(did.group(1)) else ""
         # "Who led the delegation?" asks for its leader, whatever else the sentence about the delegation says
         leads = bool(verb) and bool(leading(q.text))

@@ -1240,3 +1240,8 @@ def test_what_letters_stand_for_is_answered_by_the_sentence_spelling_them_out(se
     assert "Islamic Revolutionary Guard Corps" in out["answer"], out["answer"]
     ans = seed_bot.ask("What does NATO stand for?")  # named, never spelled out
     assert ans.abstained and not ans.citations and "NATO stands for" in ans.text, ans.text
+
+
+def test_a_who_did_question_after_what_it_rests_on_asks_for_the_deed(seed_bot) -> None:  # noqa: ANN001
+    ans = seed_bot.ask("Shoigu is called the former defence minister — who replaced him?")
+    assert ans.abstained and not ans.citations and "replaced" in ans.text, ans.text
