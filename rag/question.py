@@ -299,7 +299,10 @@ REACTION_ASKED = re.compile(
     # "What's Iran's official response?"
     r"\bwhat(?:\s+(?:was|is|has\s+been)|['’]s)\s+(.+?)['’]s?\s+(?:(?:official|formal|first|initial)\s+)?"
     r"(?:response|reaction|reply|answer)\b|"
-    r"^\W*(?:has|have|did)\s+(.+?)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d)?\b",  # "Has Iran responded?"
+    r"^\W*(?:has|have|did)\s+(.+?)\s+(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d)?\b|"  # "Has Iran responded?"
+    # "What has Iran said about the reports?": its reply to them
+    r"^\W*what\s+(?:has|have|did)\s+(.+?)\s+(?:said|say)\s+(?:about|of|to)\s+(?:the|these|those)\s+"
+    r"(?:reports?|allegations?|accusations?|claims?)\b",
     re.I,
 )
 
@@ -309,8 +312,8 @@ def reaction_words(question: str) -> set[str]:
     m = REACTION_ASKED.search(question)
     if not m:
         return set()
-    party = next(i for i in range(1, 4) if m.group(i))
-    return set(words(question[m.end(party) : m.end()])[-2:]) - {"s"}  # "official response", not "Iran's"
+    party = next(i for i in range(1, 5) if m.group(i))
+    return set(words(question[m.end(party) : m.end()])) - {"s"}  # "official response", not "Iran's"
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)

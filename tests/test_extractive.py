@@ -1245,3 +1245,13 @@ def test_what_letters_stand_for_is_answered_by_the_sentence_spelling_them_out(se
 def test_a_who_did_question_after_what_it_rests_on_asks_for_the_deed(seed_bot) -> None:  # noqa: ANN001
     ans = seed_bot.ask("Shoigu is called the former defence minister — who replaced him?")
     assert ans.abstained and not ans.citations and "replaced" in ans.text, ans.text
+
+
+def test_what_someone_said_about_the_reports_is_their_reply_to_them(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _reaction_by
+
+    assert _reaction_by("What did Tehran say about the allegations?") == "Tehran"
+    ans = seed_bot.ask("What did Tehran say about the allegations?")
+    assert "denied the transfer" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("What has Moscow said about the reports?")  # the embassy was asked; no reply is told
+    assert ans.abstained and not ans.citations, ans.text
