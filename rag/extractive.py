@@ -1138,16 +1138,24 @@ def _spellings(name: str) -> list[tuple[str, str]]:
 
 def spelled_out(question: str, names: Sequence[str]) -> str | None:
     """For "What does IRGC stand for?", the name among ``names`` that spells the letters out, if one does."""
-    m = STANDS_FOR.search(question)
-    letters = m.group(1).upper() if m else ""
+    letters = _acronym_asked(question)
     return next((n for n in names if any(i == letters for i, _ in _spellings(n))), None) if letters else None
 
 
+# "What does IRGC stand for?", "what is irgc short for", "What does NSC mean?" (letters in capitals: not "the term")
 STANDS_FOR = re.compile(
-    r"\bwhat\s+(?:does|do|did|is)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?[\"“']?([A-Z]{2,6})[\"”']?\s+"
-    r"(?:stand\s+for|short\s+for|mean|spelled\s+out)",
+    r"\bwhat\s+(?:does|do|did|is)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?[\"“']?"
+    r"(?:([a-z]{2,6})[\"”']?\s+(?:stand|short)\s+for|((?-i:[A-Z]{2,6}))[\"”']?\s+mean)\b",
     re.I,
 )
+
+
+def _acronym_asked(question: str) -> str:
+    """The letters "What does IRGC stand for?" asks about, in capitals, or ""."""
+    m = STANDS_FOR.search(question)
+    return (m.group(1) or m.group(2)).upper() if m else ""
+
+
 NUMBERED_GROUP = re.compile(r"\b([A-Z])-?(\d{1,2})\b")  # "G7", "G-20"
 COUNT_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
 
@@ -2006,12 +2014,11 @@ class ExtractiveAnswerer:
         cands = _named_sources(q, candidates(hits))
         if not cands:
             return self._abstain("The article doesn't say anything about this.", "nothing relevant was retrieved")
-        acronym = STANDS_FOR.search(q.text) if not q.previous else None
-        spelling = [c for c in cands if acronym and acronym.group(1).upper() in _spelled_out([c])]
+        letters = _acronym_asked(q.text) if not q.previous else ""
+        spelling = [c for c in cands if letters and spelled_out(q.text, entities_in(c.text))]
         if spelling:  # "What does IRGC stand for?": the sentence that spells the name out, not one using the letters
             return self._compose(spelling[:1])
-        if acronym:
-            letters = acronym.group(1).upper()
+        if letters:
             return self._abstain(f"The article doesn't say what {letters} stands for.", "no sentence spells it out")
         _link_acronyms(q, cands)
         _link_federal(q, cands, getattr(self._local, "document", ""))

@@ -1238,6 +1238,10 @@ def test_what_letters_stand_for_is_answered_by_the_sentence_spelling_them_out(se
     assert "Islamic Revolutionary Guard Corps" in ans.text and ans.citations, ans.text
     out = seed_bot.chain.invoke({"question": q, "history": []})
     assert "Islamic Revolutionary Guard Corps" in out["answer"], out["answer"]
+    from rag.extractive import _acronym_asked
+
+    assert _acronym_asked("what is irgc short for") == "IRGC"
+    assert _acronym_asked("What does the term mean here?") == ""  # a word, not letters
     ans = seed_bot.ask("What does NATO stand for?")  # named, never spelled out
     assert ans.abstained and not ans.citations and "NATO stands for" in ans.text, ans.text
 
