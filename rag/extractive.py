@@ -1002,6 +1002,17 @@ def _names_role(q: QuestionInfo, best: Candidate) -> bool:
     return _has_term(stem(role.group(1).lower()), best.terms) and bool(person_names(best.text))
 
 
+def _same_leader(question: str, sentence: str) -> str:
+    """The leader word of "Kyiv's leader" when the sentence names that one's leader by title ("Ukrainian President
+    Volodymyr Zelensky"), or ""."""
+    m = PERSON_ROLE_RE.search(question)
+    role = m.group(1).lower() if m else ""
+    if role not in LEADER_WORDS or not person_names(sentence) or not _owner(question, role):
+        return ""
+    titled = {o for w in LEADER_WORDS for o in _owner(sentence, w)} - {w[:5] for w in LEADER_WORDS}
+    return role if titled and not _other_owner(question, sentence) else ""
+
+
 def _other_owner(question: str, sentence: str) -> bool:
     """The sentence's role belongs to someone else ("Ukrainian President" for "Russia's president")."""
     m = PERSON_ROLE_RE.search(question)
@@ -2120,7 +2131,10 @@ class ExtractiveAnswerer:
         reacted = {stem(w) for w in words(reacting)} | REPORTS if best in reactions else set()
         # "What role has China played?" asks what it did, in any words
         played = {stem("role"), stem("play")} if ROLE_PLAYED.search(q.text) else set()
-        absent = self._unsaid_subject(q, best, judging | reacted | played) if checked else []
+        # "What is Kyiv's leader pleading for?": a sentence naming Ukraine's leader by title ("Ukrainian President
+        # Volodymyr Zelensky") is about him, whatever words it tells it in
+        led = bool(_same_leader(q.text, best.text))
+        absent = self._unsaid_subject(q, best, judging | reacted | played) if checked and not led else []
         if absent and best.dense < ABSENT_DENSE:
             return self._abstain(
                 f"The article doesn't mention {' or '.join(absent)}.", f"not in the article: {', '.join(absent)}"

@@ -1259,3 +1259,15 @@ def test_what_someone_said_about_the_reports_is_their_reply_to_them(seed_bot) ->
     assert "denied the transfer" in ans.text and ans.citations, ans.text
     ans = seed_bot.ask("What has Moscow said about the reports?")  # the embassy was asked; no reply is told
     assert ans.abstained and not ans.citations, ans.text
+
+
+def test_a_countrys_leader_is_the_one_its_sentence_names_by_title(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _same_leader
+
+    zelensky = "Ukrainian President Volodymyr Zelensky stressed at a meeting with allies"
+    assert _same_leader("What is Kyiv's leader asking for?", zelensky) == "leader"
+    assert _same_leader("What is Russia's leader asking for?", zelensky) == ""
+    ans = seed_bot.ask("What is Kyiv's leader begging his backers to send more of?")
+    assert "air defense systems" in ans.text and ans.citations, ans.text
+    ans = seed_bot.ask("What is Kyiv's leader's favourite food?")  # about him, but nothing the article tells
+    assert ans.abstained and not ans.citations, ans.text
