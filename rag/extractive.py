@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,7 +161,6 @@ SLOT_MARGIN = 0.6  # a sentence with the fact asked for may win over a better-sc
 SPECIFIC_MARGIN = 0.3  # an address, a percentage or an amount is rare enough to be trusted from further down
 CONTINUITY_BONUS = 0.03  # a question of its own in a conversation: the sentence just quoted, on a near tie
 FOCUS_MARGIN = 0.9  # "What sort of…?": a sentence saying what is asked wins over one off it down to this share
-SORT_ASKED = re.compile(r"^\W*what\s+(?:sort|kind|type)s?\s+of\b", re.I)
 SPECIFIC_SLOTS = frozenset({"address", "percent", "money"})
 EVENT_SLOTS = frozenset({"time", "place"})  # a when/where question needs its event in the answer
 STANCE = frozenset(
@@ -1009,8 +1008,13 @@ def _same_leader(question: str, sentence: str) -> str:
     role = m.group(1).lower() if m else ""
     if role not in LEADER_WORDS or not person_names(sentence) or not _owner(question, role):
         return ""
-    titled = {o for w in LEADER_WORDS for o in _owner(sentence, w)} - {w[:5] for w in LEADER_WORDS}
-    return role if titled and not _other_owner(question, sentence) else ""
+    return role if _title_owners(sentence, LEADER_WORDS) and not _other_owner(question, sentence) else ""
+
+
+def _title_owners(sentence: str, titles: Collection[str]) -> set[str]:
+    """Whose the titles in the sentence are ("then-Russian Defense Minister": russi), not counting a title owning
+    another ("Chief Executive")."""
+    return {o for w in titles for o in _owner(sentence, w)} - {w[:5] for w in titles}
 
 
 def _other_owner(question: str, sentence: str) -> bool:
@@ -1024,14 +1028,15 @@ def _other_owner(question: str, sentence: str) -> bool:
     if not said and role.lower() in LEADER_WORDS:
         # "Iran's supreme leader": "then-Russian Defense Minister Sergei Shoigu" leads for another, and "National
         # Security Council spokesperson Sean Savett" speaks for another
-        roles = {*LEADER_WORDS, *(r.group(1).lower() for r in PERSON_ROLE_RE.finditer(sentence))}
-        said = {o for w in roles for o in _owner(sentence, w)} - {w[:5] for w in roles}
+        said = _title_owners(
+            sentence, {*LEADER_WORDS, *(r.group(1).lower() for r in PERSON_ROLE_RE.finditer(sentence))}
+        )
     if not asked or not said or asked & said:
         return False
     spelled = {_initials(e).lower() for e in entities_in(sentence)}
     if any(a.upper() in question and a in spelled for a in asked):
         return False  # "the NSC spokesperson" is the National Security Council's
-    if any(_american(e) for e in entities_in(question)) and any(federal_agency(e) for e in entities_in(sentence)):
+    if any(_us_government(e) for e in entities_in(question)) and any(federal_agency(e) for e in entities_in(sentence)):
         return False  # "the US spokesperson": a federal agency's speaks for the US government
     # The owner named by its seat ("the Kremlin's defence minister": Moscow, Russia) is the same owner.
     places = {w for w in re.findall(r"[A-Z][\w]+", question) if w.lower()[:5] in asked}
@@ -1223,12 +1228,7 @@ def _modifies_thing(name: str, text: str) -> bool:
 
 def us_government_asked(q: QuestionInfo) -> list[str]:
     """The names by which the question speaks of the US government ("Washington", "American"; not "the US dollar")."""
-    return [e for e in q.entities if _american(e) and not _modifies_thing(e, q.text)]
-
-
-def _american(name: str) -> bool:
-    """The US government by its seat, its name or its demonym ("American")."""
-    return _us_government(name) or name.lower() in ("american", "americans")
+    return [e for e in q.entities if _us_government(e) and not _modifies_thing(e, q.text)]
 
 
 def federal_agency(name: str) -> bool:
@@ -1301,8 +1301,9 @@ def _federal(name: str, depth: int = 2) -> bool:
 
 
 def _us_government(name: str) -> bool:
-    """ "Washington", "the White House", "the US": the United States' government, by its seat or its name."""
-    return _federal(name) or _said_related(same_place(name), UNITED_STATES)
+    """ "Washington", "the White House", "the US", "American": the United States' government, by its seat, its name
+    or its demonym."""
+    return name.lower() in ("american", "americans") or _federal(name) or _said_related(same_place(name), UNITED_STATES)
 
 
 def _initials(name: str) -> str:
@@ -1500,7 +1501,7 @@ class ExtractiveAnswerer:
         framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
         # "Washington and its partners": the government whose agency the article quotes, whatever the sentence calls it
         if self._names_federal():
-            kind |= {t for e in q.entities if _american(e) for t in tokens(e)}
+            kind |= {t for e in q.entities if _us_government(e) for t in tokens(e)}
         # "What year did the bridge first open?": the year it opened; "first" need not be said
         ordinal = ORDINALS if q.slot == "time" else frozenset()
         focus = [
@@ -1652,7 +1653,7 @@ class ExtractiveAnswerer:
                 continue
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
-            if federal and _american(ent):
+            if federal and _us_government(ent):
                 continue  # "Washington", "the White House": the government whose agency the article names
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:
                 if not _said_related(same_place(ent), name_terms):  # "Tehran": Iran is named
@@ -2082,7 +2083,7 @@ class ExtractiveAnswerer:
         said_unknown = [c for c in ranked if _says_unknown(q.text, c.text)] if KNOWN_ASKED.search(q.text) else []
         if said_unknown:
             best, ranked = _first(said_unknown[0], ranked)
-        if q.slot == "other" and not q.previous and SORT_ASKED.match(q.text) and self._off_focus(q, best, cands):
+        if q.slot == "other" and not q.previous and SORT_OF.search(q.text) and self._off_focus(q, best, cands):
             # "What sort of plant has the Kremlin been building?": a sentence nearly as close that says what is asked
             # (in other words: "constructing a drone-manufacturing facility"), not one that only names the Kremlin
             focused = [

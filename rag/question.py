@@ -312,8 +312,8 @@ def reaction_words(question: str) -> set[str]:
     m = REACTION_ASKED.search(question)
     if not m:
         return set()
-    party = next(i for i in range(1, 5) if m.group(i))
-    return set(words(question[m.end(party) : m.end()])) - {"s"}  # "official response", not "Iran's"
+    # (each way of asking holds one group, the party: the words after it ask for the reaction)
+    return set(words(question[m.end(m.lastindex or 0) : m.end()])) - {"s"}  # "official response", not "Iran's"
 
 
 FRAMING = re.compile(r"\b(expected|supposed|scheduled|slated|due|set|planned|meant|going|likely)\s+to\b", re.I)

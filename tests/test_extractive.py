@@ -1058,6 +1058,18 @@ def test_a_date_asked_for_needs_a_month_or_a_day(seed_bot) -> None:  # noqa: ANN
     assert "last March" in seed_bot.ask("What date did the G7 issue its statement?").text
 
 
+def _quotes(bot, question: str, quote: str, history: list | None = None) -> None:  # noqa: ANN001
+    """The answer quotes the sentence holding ``quote``, with a citation."""
+    ans = bot.ask(question, history=history or [])
+    assert quote in ans.text and ans.citations, (question, ans.text)
+
+
+def _refuses(bot, question: str) -> None:  # noqa: ANN001
+    """The answer says the article does not tell, and cites nothing."""
+    ans = bot.ask(question)
+    assert ans.abstained and not ans.citations, (question, ans.text)
+
+
 def test_has_someone_responded_asks_for_their_reaction(seed_bot) -> None:  # noqa: ANN001
     from rag.extractive import _reaction_by
 
@@ -1072,15 +1084,16 @@ def test_a_stance_in_two_words_is_a_stance(seed_bot) -> None:  # noqa: ANN001
 
     assert any("confess" in plain for _, _, plain in phrasal_verbs(["owned", "up"]))  # a verb only phrases name
     assert "concede" in asked_verbs("Has Tehran owned up to sending the shipment?")
-    ans = seed_bot.ask("Has Tehran owned up to sending the shipment?")
-    assert "denied the transfer" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, "Has Tehran owned up to sending the shipment?", "denied the transfer")
 
 
 def test_what_range_of_something_is_said_by_a_range_in_one_word(seed_bot) -> None:  # noqa: ANN001
-    ans = seed_bot.ask("What range of ballistic missiles was Russia negotiating to get from Iran?")
-    assert "close-range ballistic missiles" in ans.text and ans.citations, ans.text
-    ans = seed_bot.ask("What is the range of the Ababil missile in kilometres?")
-    assert ans.abstained and not ans.citations, ans.text
+    _quotes(
+        seed_bot,
+        "What range of ballistic missiles was Russia negotiating to get from Iran?",
+        "close-range ballistic missiles",
+    )
+    _refuses(seed_bot, "What is the range of the Ababil missile in kilometres?")
 
 
 def test_a_reaction_found_leaves_only_what_it_answered_to_be_said(seed_bot) -> None:  # noqa: ANN001
@@ -1088,16 +1101,13 @@ def test_a_reaction_found_leaves_only_what_it_answered_to_be_said(seed_bot) -> N
         "How did Tehran's envoys at the world body respond to the allegations?",
         "How did Tehran's diplomats at the world body react to the reports?",
     ):
-        ans = seed_bot.ask(q)
-        assert "denied the transfer" in ans.text and ans.citations, (q, ans.text)
-    ans = seed_bot.ask("How did Tehran's football fans react to the defeat?")  # a defeat the article never tells
-    assert ans.abstained and not ans.citations, ans.text
+        _quotes(seed_bot, q, "denied the transfer")
+    _refuses(seed_bot, "How did Tehran's football fans react to the defeat?")  # a defeat the article never tells
 
 
 def test_washington_is_answered_by_the_federal_agency_the_passages_found_left_out(seed_bot) -> None:  # noqa: ANN001
     q = "How did Washington characterize a possible handover of Tehran's rockets to Moscow?"
-    ans = seed_bot.ask(q)
-    assert "would represent a significant escalation" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, q, "would represent a significant escalation")
     out = seed_bot.chain.invoke({"question": q, "history": []})  # the LangChain chain finds it too
     assert "would represent a significant escalation" in out["answer"], out["answer"]
 
@@ -1107,24 +1117,23 @@ def test_who_holds_an_office_now_is_not_who_held_it_then(seed_bot) -> None:  # n
 
     assert _only_former("when then-Russian Defense Minister Sergei Shoigu visited Iran")
     assert not _only_former("Ukrainian President Volodymyr Zelensky stressed at a meeting")
-    ans = seed_bot.ask("Who is Russia's current defense minister?")
-    assert ans.abstained and not ans.citations, ans.text
+    _refuses(seed_bot, "Who is Russia's current defense minister?")
     assert "Shoigu" in seed_bot.ask("Who was Russia's defense minister when the talks began?").text
 
 
 def test_the_role_someone_played_is_what_they_did(seed_bot) -> None:  # noqa: ANN001
-    ans = seed_bot.ask("What role has China played in all this?")
-    assert "China" in ans.text and ans.citations, ans.text
-    ans = seed_bot.ask("What role has Brazil played in all this?")
-    assert ans.abstained and not ans.citations, ans.text
+    _quotes(seed_bot, "What role has China played in all this?", "China")
+    _refuses(seed_bot, "What role has Brazil played in all this?")
 
 
 def test_a_question_far_from_every_sentence_naming_one_place_is_off_topic(seed_bot) -> None:  # noqa: ANN001
     for q in ("Do US citizens need a visa to visit Germany?", "What is Germany's unemployment rate right now?"):
-        ans = seed_bot.ask(q)
-        assert ans.abstained and not ans.citations, (q, ans.text)
-    ans = seed_bot.ask("What was unprecedented about the then-minister's trip, according to the anonymous source?")
-    assert "first public display" in ans.text and ans.citations, ans.text
+        _refuses(seed_bot, q)
+    _quotes(
+        seed_bot,
+        "What was unprecedented about the then-minister's trip, according to the anonymous source?",
+        "first public display",
+    )
 
 
 def test_according_to_someone_has_them_say_it_not_the_sentence_subject(seed_bot) -> None:  # noqa: ANN001
@@ -1137,36 +1146,33 @@ def test_according_to_someone_has_them_say_it_not_the_sentence_subject(seed_bot)
         {"role": "user", "content": "Did Tehran admit sending the missiles?"},
         {"role": "assistant", "content": seed_bot.ask("Did Tehran admit sending the missiles?").text},
     ]
-    ans = seed_bot.ask("What do they say Iran itself does?", history=history)
-    assert "refrain" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, "What do they say Iran itself does?", "refrain", history)
 
 
 def test_someones_official_response_is_their_reaction(seed_bot) -> None:  # noqa: ANN001
     from rag.extractive import _reaction_by
 
     assert _reaction_by("What's Tehran's formal reaction to the reports?") == "Tehran"
-    ans = seed_bot.ask("What's Tehran's formal reaction to the reports?")
-    assert "denied the transfer" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, "What's Tehran's formal reaction to the reports?", "denied the transfer")
 
 
 def test_the_us_spokesperson_is_a_federal_agencys(seed_bot) -> None:  # noqa: ANN001
-    ans = seed_bot.ask("Who is the American spokesperson the article quotes?")
-    assert "Savett" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, "Who is the American spokesperson the article quotes?", "Savett")
     ans = seed_bot.ask("Who is the Ukrainian spokesperson the article quotes?")  # the NSC speaks for no Ukraine
     assert "Savett" not in ans.text, ans.text
 
 
 def test_what_sort_of_thing_is_answered_by_the_sentence_saying_it_in_other_words(seed_bot) -> None:  # noqa: ANN001
-    ans = seed_bot.ask("What kind of plant has the Kremlin been building with Tehran's help?")
-    assert "drone-manufacturing facility" in ans.text and ans.citations, ans.text
+    _quotes(
+        seed_bot, "What kind of plant has the Kremlin been building with Tehran's help?", "drone-manufacturing facility"
+    )
 
 
 def test_who_won_something_the_article_never_tells_is_not_answered(seed_bot) -> None:  # noqa: ANN001
     from rag.extractive import WHO_DID
 
     assert WHO_DID.match("Who won the vote?").group(1) == "won"
-    ans = seed_bot.ask("Who won Russia's last presidential election?")
-    assert ans.abstained and not ans.citations, ans.text
+    _refuses(seed_bot, "Who won Russia's last presidential election?")
 
 
 def test_a_leader_asked_of_one_country_is_not_another_countrys_minister(seed_bot) -> None:  # noqa: ANN001
@@ -1176,8 +1182,7 @@ def test_a_leader_asked_of_one_country_is_not_another_countrys_minister(seed_bot
     assert _other_owner("Who is the Iranian leader?", shoigu)
     assert _other_owner("Who is the Iranian leader?", "National Security Council spokesperson Sean Savett said")
     assert not _other_owner("Who was Russia's leader at the talks?", shoigu)
-    ans = seed_bot.ask("Who is Tehran's supreme leader?")  # not the NSC spokesperson either
-    assert ans.abstained and not ans.citations, ans.text
+    _refuses(seed_bot, "Who is Tehran's supreme leader?")  # not the NSC spokesperson either
 
 
 def test_the_name_of_a_role_is_given_by_the_role_beside_a_name(seed_bot) -> None:  # noqa: ANN001
@@ -1187,8 +1192,7 @@ def test_the_name_of_a_role_is_given_by_the_role_beside_a_name(seed_bot) -> None
         "What's the name of the Kremlin spokesperson who responded to the reports?",
         "What's the name of the Ukrainian government spokesperson who responded to the reports?",
     ):
-        ans = seed_bot.ask(q)
-        assert ans.abstained and not ans.citations, (q, ans.text)
+        _refuses(seed_bot, q)
 
 
 def test_a_question_of_its_own_in_a_conversation_keeps_to_the_sentence_just_quoted_on_a_tie(seed_bot) -> None:  # noqa: ANN001
@@ -1197,18 +1201,19 @@ def test_a_question_of_its_own_in_a_conversation_keeps_to_the_sentence_just_quot
     assert "first public display" in alone.text, alone.text  # nearly as close as the December deployment
     first = "What did the IRGC do last December?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
-    ans = seed_bot.ask(q, history=history)
-    assert "visiting Russian delegation" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, q, "visiting Russian delegation", history)
 
 
 def test_which_daily_first_reported_it_asks_who_broke_the_news(seed_bot) -> None:  # noqa: ANN001
-    ans = seed_bot.ask("Which US daily was the first to reveal the shipment?")
-    assert "Wall Street Journal broke the news" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, "Which US daily was the first to reveal the shipment?", "Wall Street Journal broke the news")
 
 
 def test_the_americans_are_the_government_whose_agency_the_article_quotes(seed_bot) -> None:  # noqa: ANN001
-    ans = seed_bot.ask("At which meetings did the Americans and their allies say they would punish such a move?")
-    assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
+    _quotes(
+        seed_bot,
+        "At which meetings did the Americans and their allies say they would punish such a move?",
+        "G7 and NATO summits",
+    )
 
 
 def test_a_pronoun_with_its_contraction_is_no_word_of_the_question(seed_bot) -> None:  # noqa: ANN001
@@ -1217,8 +1222,7 @@ def test_a_pronoun_with_its_contraction_is_no_word_of_the_question(seed_bot) -> 
     assert {"they'd", "we’re", "didn't"} <= STOPWORDS
     first = "Who is the NSC spokesperson?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
-    ans = seed_bot.ask("Where did he say they'd made their position clear?", history=history)
-    assert "G7 and NATO summits" in ans.text and ans.citations, ans.text
+    _quotes(seed_bot, "Where did he say they'd made their position clear?", "G7 and NATO summits", history)
 
 
 def test_the_alternatives_asked_about_end_where_a_shared_destination_begins(seed_bot) -> None:  # noqa: ANN001
@@ -1228,18 +1232,17 @@ def test_the_alternatives_asked_about_end_where_a_shared_destination_begins(seed
         "ship",
         "flown",
     ]
-    ans = seed_bot.ask("Were the missiles sent by sea or flown to Russia?")  # "Russia" is no alternative
-    assert ans.abstained and not ans.citations, ans.text
+    _refuses(seed_bot, "Were the missiles sent by sea or flown to Russia?")  # "Russia" is no alternative
 
 
 def test_what_letters_stand_for_is_answered_by_the_sentence_spelling_them_out(seed_bot) -> None:  # noqa: ANN001
-    q = "What is IRGC short for?"
-    ans = seed_bot.ask(q)  # the passages found use the letters; the one spelling them out is looked for too
-    assert "Islamic Revolutionary Guard Corps" in ans.text and ans.citations, ans.text
-    out = seed_bot.chain.invoke({"question": q, "history": []})
-    assert "Islamic Revolutionary Guard Corps" in out["answer"], out["answer"]
     from rag.extractive import _acronym_asked
 
+    q = "What is IRGC short for?"
+    # the passages found use the letters; the one spelling them out is looked for too
+    _quotes(seed_bot, q, "Islamic Revolutionary Guard Corps")
+    out = seed_bot.chain.invoke({"question": q, "history": []})
+    assert "Islamic Revolutionary Guard Corps" in out["answer"], out["answer"]
     assert _acronym_asked("what is irgc short for") == "IRGC"
     assert _acronym_asked("What does the term mean here?") == ""  # a word, not letters
     ans = seed_bot.ask("What does NATO stand for?")  # named, never spelled out
@@ -1255,10 +1258,8 @@ def test_what_someone_said_about_the_reports_is_their_reply_to_them(seed_bot) ->
     from rag.extractive import _reaction_by
 
     assert _reaction_by("What did Tehran say about the allegations?") == "Tehran"
-    ans = seed_bot.ask("What did Tehran say about the allegations?")
-    assert "denied the transfer" in ans.text and ans.citations, ans.text
-    ans = seed_bot.ask("What has Moscow said about the reports?")  # the embassy was asked; no reply is told
-    assert ans.abstained and not ans.citations, ans.text
+    _quotes(seed_bot, "What did Tehran say about the allegations?", "denied the transfer")
+    _refuses(seed_bot, "What has Moscow said about the reports?")  # the embassy was asked; no reply is told
 
 
 def test_a_countrys_leader_is_the_one_its_sentence_names_by_title(seed_bot) -> None:  # noqa: ANN001
@@ -1267,7 +1268,5 @@ def test_a_countrys_leader_is_the_one_its_sentence_names_by_title(seed_bot) -> N
     zelensky = "Ukrainian President Volodymyr Zelensky stressed at a meeting with allies"
     assert _same_leader("What is Kyiv's leader asking for?", zelensky) == "leader"
     assert _same_leader("What is Russia's leader asking for?", zelensky) == ""
-    ans = seed_bot.ask("What is Kyiv's leader begging his backers to send more of?")
-    assert "air defense systems" in ans.text and ans.citations, ans.text
-    ans = seed_bot.ask("What is Kyiv's leader's favourite food?")  # about him, but nothing the article tells
-    assert ans.abstained and not ans.citations, ans.text
+    _quotes(seed_bot, "What is Kyiv's leader begging his backers to send more of?", "air defense systems")
+    _refuses(seed_bot, "What is Kyiv's leader's favourite food?")  # about him, but nothing the article tells
