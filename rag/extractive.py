@@ -2091,6 +2091,12 @@ class ExtractiveAnswerer:
             ]
             if focused:
                 best, ranked = _first(focused[0], ranked)
+        if not q.previous and not _same_leader(q.text, best.text):
+            # "What kind of protection is Kyiv's leader pleading for?": a sentence nearly as close naming Ukraine's
+            # leader by title ("Ukrainian President Volodymyr Zelensky"), not one about someone else
+            leaders = [c for c in ranked[1:] if c.score >= SLOT_MARGIN * best.score and _same_leader(q.text, c.text)]
+            if leaders:
+                best, ranked = _first(leaders[0], ranked)
         # "Which outlet first reported that Iran sent them?": the sentence saying who broke the news, not one that
         # tells the news in the question's words
         scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]

@@ -1270,3 +1270,8 @@ def test_a_countrys_leader_is_the_one_its_sentence_names_by_title(seed_bot) -> N
     assert _same_leader("What is Russia's leader asking for?", zelensky) == ""
     _quotes(seed_bot, "What is Kyiv's leader begging his backers to send more of?", "air defense systems")
     _refuses(seed_bot, "What is Kyiv's leader's favourite food?")  # about him, but nothing the article tells
+
+
+def test_a_sentence_naming_the_leader_asked_for_wins_over_a_close_one_about_someone_else(seed_bot) -> None:  # noqa: ANN001
+    # the NSC spokesperson's sentence scores a little higher ("aid", "Ukraine"), but it is not about Kyiv's leader
+    _quotes(seed_bot, "What kind of help is Kyiv's leader asking his backers for?", "air defense systems")
