@@ -27,7 +27,7 @@ from rag.extractive import (
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
-from rag.question import QuestionInfo, analyse, back_off, entities_in, truecase, without_set_aside
+from rag.question import QuestionInfo, analyse, back_off, entities_in, truecase, without_before, without_set_aside
 from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
@@ -95,7 +95,7 @@ class Chatbot:
         about = self.conversation_document(asked, standalone, history)
         hits = self.searcher.search(retrieval_query(standalone), self.settings.top_k, about=about)
         info = question_info(asked, standalone, context, history)
-        hits = self.with_spelling(info, self.with_agency(info, self.with_opening(info, hits, about), about), about)
+        hits = self.with_passages_asked(info, hits, about)
         if self.llm is None:
             answer = self._extractive(question, standalone, info, hits)
             for part in re.split(r"(?<=\]) ", answer.text):
@@ -135,6 +135,11 @@ class Chatbot:
             "chunks": self.store.count(),
         }
 
+    def with_passages_asked(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
+        """The passages found, with those some questions need beside them (see each step)."""
+        hits = self.with_agency(info, self.with_opening(info, hits, about), about)
+        return self.with_earlier(info, self.with_spelling(info, hits, about), about)
+
     def with_opening(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
         """For an overview ("What is the article about?"), the document's opening passages first among the hits."""
         if info.slot != "overview" or not hits:
@@ -165,9 +170,17 @@ class Chatbot:
             return hits
         return self._with_passage_naming(name, hits, source)
 
-    def _with_passage_naming(self, name: str, hits: list[Hit], source: str) -> list[Hit]:
+    def with_earlier(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
+        """For "Before any missiles, how many drones had Iran sent?", also the passages found for the rest of the
+        question: the thing it came before draws the search away."""
+        rest = without_before(info.text) if hits and not info.previous else info.text
+        if rest == info.text:
+            return hits
+        return self._with_passage_naming(retrieval_query(rest), hits, about or hits[0].passage.source, len(hits))
+
+    def _with_passage_naming(self, name: str, hits: list[Hit], source: str, k: int = 1) -> list[Hit]:
         ids = {h.passage.id for h in hits}
-        found = self.searcher.search(name, 1, about=source)
+        found = self.searcher.search(name, k, about=source)
         return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in found if h.passage.id not in ids)]
 
     def known_names(self) -> tuple[str, ...]:
@@ -446,7 +459,7 @@ class Chatbot:
         ]
         info = question_info(inputs["asked"], inputs["standalone_question"], inputs["context"], inputs["history"])
         about = self.conversation_document(inputs["asked"], inputs["standalone_question"], inputs["history"])
-        hits = self.with_spelling(info, self.with_agency(info, self.with_opening(info, hits, about), about), about)
+        hits = self.with_passages_asked(info, hits, about)
         if self.llm is None:
             answer = self._extractive(inputs["question"], inputs["standalone_question"], info, hits)
         else:

@@ -388,7 +388,7 @@ EXCLUDED = re.compile(  # up to a comma or the end, or a verb going on with the 
 
 
 # "What had Iran provided before the ballistic missiles?": not the missiles (a thing, not a time, set aside).
-BEFORE_THING = re.compile(r"\b(?:before|prior to)\s+(?:the|these|those)\s+([^,?;]{1,40}?)\s*(?:,|\?|;|$)", re.I)
+BEFORE_THING = re.compile(r"\b(?:before|prior to)\s+(?:the|these|those|any)\s+([^,?;]{1,40}?)\s*(?:,|\?|;|$)", re.I)
 
 
 # "Is Iran the only country helping Russia?" asks for the others
@@ -406,17 +406,29 @@ def without_set_aside(text: str) -> str:
 
 def excluded_words(question: str) -> set[str]:
     """Words the question sets aside ("Apart from Tehran, which …"): the answer is something else."""
-    found = list(EXCLUDED.finditer(question)) + list(ONLY_ONE.finditer(question))
-    if not re.match(r"^\W*(?:when|how long|until when|since when)\b", question, re.I):
-        kind = asked_kind(question)  # only something of the kind asked for: "what weapons … before the missiles"
-        found += [
-            m
-            for m in BEFORE_THING.finditer(question)
-            if not TIME_RE.search(m.group(1))
-            # of the kind asked for, or with no kind asked, a made thing ("before the missiles"; not "the summit")
-            and (is_a(words(m.group(1))[-1], kind) if kind else "artifact" in kinds(words(m.group(1))[-1], 6))
-        ]
+    found = list(EXCLUDED.finditer(question)) + list(ONLY_ONE.finditer(question)) + _before_things(question)
     return {w for m in found for w in words(m.group(0))}
+
+
+def without_before(question: str) -> str:
+    """The question without the thing its answer came before: "Before any missiles, how many drones…?" """
+    for m in reversed(_before_things(question)):
+        question = question[: m.start()] + question[m.end() :]
+    return question
+
+
+def _before_things(question: str) -> list[re.Match[str]]:
+    """ "… before the missiles": a thing the answer came before, of the kind asked for or, with no kind asked, a
+    made thing (not "before the summit"); none in a question asking when."""
+    if re.match(r"^\W*(?:when|how long|until when|since when)\b", question, re.I):
+        return []
+    kind = asked_kind(question)  # only something of the kind asked for: "what weapons … before the missiles"
+    return [
+        m
+        for m in BEFORE_THING.finditer(question)
+        if not TIME_RE.search(m.group(1))
+        and (is_a(words(m.group(1))[-1], kind) if kind else "artifact" in kinds(words(m.group(1))[-1], 6))
+    ]
 
 
 # Phrases whose wh-word asks for nothing: "when it comes to arming them" is "about arming them".

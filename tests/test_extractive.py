@@ -1275,3 +1275,12 @@ def test_a_countrys_leader_is_the_one_its_sentence_names_by_title(seed_bot) -> N
 def test_a_sentence_naming_the_leader_asked_for_wins_over_a_close_one_about_someone_else(seed_bot) -> None:  # noqa: ANN001
     # the NSC spokesperson's sentence scores a little higher ("aid", "Ukraine"), but it is not about Kyiv's leader
     _quotes(seed_bot, "What kind of help is Kyiv's leader asking his backers for?", "air defense systems")
+
+
+def test_the_thing_an_answer_came_before_does_not_draw_the_search_away(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import without_before
+
+    question = "Before any missiles, how many unmanned planes had Tehran sent to Moscow?"
+    assert without_before(question).strip() == "how many unmanned planes had Tehran sent to Moscow?"
+    assert without_before("When was the summit, before the vote?") == "When was the summit, before the vote?"
+    _quotes(seed_bot, question, "hundreds of drones")
