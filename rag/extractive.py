@@ -419,8 +419,16 @@ def _verb_forms(verb: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(stem(f) for f in (verb, verb + "s", past, ing)))
 
 
-def _said_related(options: tuple[tuple[str, ...], ...] | None, terms: set[str] | frozenset[str]) -> bool:
-    return any(all(p in terms for p in parts) for parts in options or ())
+def _said_related(
+    options: tuple[tuple[str, ...], ...] | None, terms: set[str] | frozenset[str], derived: bool = False
+) -> bool:
+    """One of the options is said, all its words (``derived``: a word of six letters or more also by a word made
+    from it: "deliver" by "the delivery")."""
+    if any(all(p in terms for p in parts) for parts in options or ()):
+        return True
+    return derived and any(
+        len(parts) == 1 and len(parts[0]) >= 6 and any(t.startswith(parts[0]) for t in terms) for parts in options or ()
+    )
 
 
 def _stance(word: str) -> bool:
@@ -1449,7 +1457,7 @@ class ExtractiveAnswerer:
             for t in terms
             if not (
                 (t in qnames and _said_related(same_place(qnames[t]), cand_names))
-                or _said_related(phrases.get(t), cand.terms)
+                or _said_related(phrases.get(t), cand.terms, derived=True)
                 or (quoted and t in qwords and _saying(qwords[t]))
                 or t in demonyms
                 or (t in FIRST_NEWS_TERMS and news and _said_related(BROKE_NEWS, cand.terms))

@@ -1284,3 +1284,12 @@ def test_the_thing_an_answer_came_before_does_not_draw_the_search_away(seed_bot)
     assert without_before(question).strip() == "how many unmanned planes had Tehran sent to Moscow?"
     assert without_before("When was the summit, before the vote?") == "When was the summit, before the vote?"
     _quotes(seed_bot, question, "hundreds of drones")
+
+
+def test_a_phrasal_verb_is_said_by_a_noun_made_from_its_plain_verb(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _said_related
+
+    assert _said_related((("deliver",),), {"delivery", "missil"}, derived=True)  # "handing over": "the delivery"
+    assert not _said_related((("deliver",),), {"delivery", "missil"})
+    assert not _said_related((("give",),), {"given", "missil"}, derived=True)  # too short to tell its nouns
+    _quotes(seed_bot, "What is Tehran handing over to Moscow?", "ballistic missiles")
