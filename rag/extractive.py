@@ -123,11 +123,26 @@ SINCE = re.compile(
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
+# "What government post did the Russian who visited Iran hold?": a title, whoever holds it
+POST_ASKED = re.compile(rf"^\W*(?:what|which)\s+(?:[a-z]+\s+)?{_POST}s?\s+(?:does|did|do|has|had)\b", re.I)
+NO_TITLE = frozenset("official officials person man woman replaced replace successor".split())
+
+
+def _title_said(text: str) -> bool:
+    """The sentence gives someone a title: a role word written as a title or after a name ("Defense Minister",
+    "Council spokesperson"); not "a senior Russian official"."""
+    for m in PERSON_ROLE_RE.finditer(text):
+        before = text[: m.start()].split()[-1:]
+        if m.group(1).lower() not in NO_TITLE and (m.group(1)[0].isupper() or before and before[0][:1].isupper()):
+            return True
+    return False
+
+
 # "Who is X?", "What is X's job?", "What office does X hold?": asked for X's title.
 WHO_IS = re.compile(
     rf"^\W*(?:who(?:['’]s|\s+is|\s+was)\s+{_NAME}|what(?:['’]s|\s+is|\s+was)\s+{_NAME}['’]s?\s+{_POST}|"
     rf"what\s+{_POST}\s+(?:does|did|do)\s+{_NAME}\s+(?:hold|have|occupy))"
-    r"(?:,?\s+according to the (?:article|story|report))?\W*$",
+    r"(?:\s+(?:at\s+(?:that|the)\s+time|then|back then))?(?:,?\s+according to the (?:article|story|report))?\W*$",
     re.I,
 )
 # "Who founded…", "Who first invented…", "Who led…", "Who runs CNN?"
@@ -1748,6 +1763,8 @@ class ExtractiveAnswerer:
         who = WHO_IS.match(q.text)
         if who and introduces(next(g for g in who.groups() if g).split()[-1], text):
             return True  # "Who is Ruth Okafor?": "Area commander Ruth Okafor said…" says who she is
+        if q.slot == "agent" and POST_ASKED.search(q.text):
+            return _title_said(text)  # "What post did the Russian who toured … hold?": "Defense Minister"
         if q.slot == "agent" and NAME_OF.search(q.text):
             return self._names_kind(q.text, text)
         if q.slot in ("place", "agent") and not _place_of_kind(q.text, text, must_name=q.slot == "agent"):

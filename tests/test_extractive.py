@@ -1293,3 +1293,14 @@ def test_a_phrasal_verb_is_said_by_a_noun_made_from_its_plain_verb(seed_bot) -> 
     assert not _said_related((("deliver",),), {"delivery", "missil"})
     assert not _said_related((("give",),), {"given", "missil"}, derived=True)  # too short to tell its nouns
     _quotes(seed_bot, "What is Tehran handing over to Moscow?", "ballistic missiles")
+
+
+def test_a_post_asked_for_is_answered_by_a_title(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _title_said
+
+    assert _title_said("when then-Russian Defense Minister Sergei Shoigu visited Iran")
+    assert _title_said("National Security Council spokesperson Sean Savett informed CNN")
+    assert not _title_said("to a senior Russian official visiting Iran")
+    shoigu = "then-Russian Defense Minister Sergei Shoigu"
+    _quotes(seed_bot, "What position did the Russian who went to look at Iran's missile systems hold?", shoigu)
+    _quotes(seed_bot, "What post did Shoigu hold at the time?", shoigu)
