@@ -42,6 +42,7 @@ from rag.question import (
     names_kind,
     person_names,
     quantity_near,
+    scale_against_history,
     unhyphen_counts,
 )
 from rag.retrieval import Hit
@@ -2231,6 +2232,7 @@ class ExtractiveAnswerer:
                     else COUNTED_LIMIT
                     if (counted and _counts(counted, c.text))
                     or _names_a(kind, c.text)
+                    or (q.slot == "measure" and scale_against_history(words(q.text), c.text))  # "since the Soviet era"
                     or (_since_asked(q) and SINCE.search(c.text))  # "since the outset of the invasion"
                     else 0.5,
                 )

@@ -79,8 +79,8 @@ SCALE_RE = re.compile(
     re.I,
 )
 GROWTH_WORDS = frozenset(  # a size asked for that may be given against history: the size of a change
-    "growth expansion buildup build-up increase rise surge boom escalation ramp-up upturn spike jump boost push drive "
-    "historically historic".split()  # "How big, historically, is…" asks for a size against history
+    "growth expansion buildup increase rise surge boom escalation ramp upturn spike jump boost push drive "
+    "historically historic".split()  # "How big, historically, is…" asks for a size against history ("ramp-up": ramp)
 )
 SCALE_SINCE = re.compile(r"\bsince\b|\bever\b|\bin\s+(?:history|decades|years|a\s+generation)\b|\bon\s+record\b", re.I)
 ROLE_RE = re.compile(
@@ -903,6 +903,13 @@ UNNAMED_RE = re.compile(
 SITES = "area|base|site|facility|field|range|camp|compound|port|airport|airfield|depot|plant|factory|complex|zone"
 
 
+def scale_against_history(question_words: list[str], sentence: str) -> bool:
+    """A question on the size of a change ("How big is the ramp-up?") and a sentence giving it against history."""
+    return bool(GROWTH_WORDS.intersection(question_words)) and any(
+        SCALE_SINCE.search(sentence[m.end() : m.end() + 80]) for m in SCALE_RE.finditer(sentence)
+    )
+
+
 def has_slot(
     slot: str,
     sentence: str,
@@ -921,11 +928,7 @@ def has_slot(
         # "7.4-kilometre", "between four and nine months"
         amount = rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS})\b)"
         return bool(re.search(rf"{amount}\s*-?\s*(?:{UNIT_FAMILIES[unit][1]})\b", sentence, re.I))
-    if (
-        slot == "measure"
-        and GROWTH_WORDS.intersection(question_words or ())
-        and any(SCALE_SINCE.search(sentence[m.end() : m.end() + 80]) for m in SCALE_RE.finditer(sentence))
-    ):
+    if slot == "measure" and scale_against_history(question_words or [], sentence):
         return True  # "How big was the expansion?": "its most ambitious expansion … since the Soviet era"
     pattern = {
         "percent": PERCENT_RE,

@@ -1304,3 +1304,13 @@ def test_a_post_asked_for_is_answered_by_a_title(seed_bot) -> None:  # noqa: ANN
     shoigu = "then-Russian Defense Minister Sergei Shoigu"
     _quotes(seed_bot, "What position did the Russian who went to look at Iran's missile systems hold?", shoigu)
     _quotes(seed_bot, "What post did Shoigu hold at the time?", shoigu)
+
+
+def test_the_size_of_a_change_is_answered_against_history_in_any_words(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import scale_against_history
+
+    soviet = "its most ambitious expansion in military manufacturing since the Soviet era"
+    assert scale_against_history(["how", "big", "is", "the", "ramp", "up"], soviet)  # "ramp-up"
+    assert not scale_against_history(["how", "big", "is", "the", "factory"], soviet)
+    _quotes(seed_bot, "How big is the Kremlin's ramp-up in weapons output?", "since the Soviet era")
+    _quotes(seed_bot, "Historically, how big is Moscow's current push in arms production?", "since the Soviet era")
