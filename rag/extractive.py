@@ -1243,10 +1243,12 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
 def _modifies_thing(name: str, text: str) -> bool:
     """The name only says what kind of thing the next word is ("the US dollar", "American football"); not when that
     word names people or a body ("US officials", "the American administration")."""
-    m = re.search(rf"\b{re.escape(name)}['’]?s?\s+([a-z]+)", text)
-    if not m:
+    m = re.search(
+        rf"(\b(?:do|does|did|will|would|can|could)\s+(?:the\s+)?)?\b{re.escape(name)}['’]?s?\s+([a-z]+)", text
+    )
+    if not m or m.group(1):  # "What does the US say…?": a verb after it
         return False
-    word = m.group(1)
+    word = m.group(2)
     return not (PERSON_ROLE_RE.fullmatch(word.rstrip("s")) or word in ORG_WORDS) and is_noun(word, strict=True)
 
 

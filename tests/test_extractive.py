@@ -1314,3 +1314,11 @@ def test_the_size_of_a_change_is_answered_against_history_in_any_words(seed_bot)
     assert not scale_against_history(["how", "big", "is", "the", "factory"], soviet)
     _quotes(seed_bot, "How big is the Kremlin's ramp-up in weapons output?", "since the Soviet era")
     _quotes(seed_bot, "Historically, how big is Moscow's current push in arms production?", "since the Soviet era")
+
+
+def test_what_the_us_says_is_said_by_the_federal_agency_it_speaks_through(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _modifies_thing
+
+    assert not _modifies_thing("US", "What does the US say it will do in response?")  # "say" is its verb
+    assert _modifies_thing("US", "What is the US dollar worth?")
+    _quotes(seed_bot, "What does the US say it will do in response?", "prepared to impose serious consequences")
