@@ -391,6 +391,8 @@ EXCLUDED = re.compile(  # up to a comma or the end, or a verb going on with the 
 BEFORE_THING = re.compile(r"\b(?:before|prior to)\s+(?:the|these|those|any)\s+([^,?;]{1,40}?)\s*(?:,|\?|;|$)", re.I)
 
 
+# "Has any country other than Iran…?" (not "anyone": who else, if any, is asked in other words)
+ANY_OTHER = re.compile(rf"\b(?:any|another)\s+(?!one\b|body\b|thing\b)[a-z]+\s+(?:{SETTING_ASIDE})\s", re.I)
 # "Is Iran the only country helping Russia?" asks for the others
 ONLY_ONE = re.compile(r"^\W*(?i:is|was|are|were)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+the\s+only\b")
 SET_ASIDE_NAME = re.compile(rf"\b(?i:{SETTING_ASIDE})\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
@@ -406,8 +408,13 @@ def without_set_aside(text: str) -> str:
 
 def excluded_words(question: str) -> set[str]:
     """Words the question sets aside ("Apart from Tehran, which …"): the answer is something else."""
-    found = list(EXCLUDED.finditer(question)) + list(ONLY_ONE.finditer(question)) + _before_things(question)
-    return {w for m in found for w in words(m.group(0))}
+    found = list(ONLY_ONE.finditer(question)) + _before_things(question)
+    aside = {w for m in found for w in words(m.group(0))}
+    for m in EXCLUDED.finditer(question):
+        # a name set aside ends where the name does: "other than Iran sent missiles to Russia" sets Iran aside
+        name = re.match(r"(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*", m.group(1))
+        aside |= set(words(question[m.start() : m.start(1)] + (name.group(0) if name else m.group(1))))
+    return aside
 
 
 def without_before(question: str) -> str:
@@ -593,6 +600,8 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "model"
     if YES_NO.match(question) and not REQUEST.match(question) and slot not in ("time", "place", "address"):
         slot = "yesno"
+    if slot == "yesno" and ANY_OTHER.search(question):
+        slot = "agent"  # "Has any country other than Iran sent missiles?" asks which one
     unit = None
     if slot == "measure":
         for family, (asks, _units) in UNIT_FAMILIES.items():

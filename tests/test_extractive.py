@@ -1322,3 +1322,13 @@ def test_what_the_us_says_is_said_by_the_federal_agency_it_speaks_through(seed_b
     assert not _modifies_thing("US", "What does the US say it will do in response?")  # "say" is its verb
     assert _modifies_thing("US", "What is the US dollar worth?")
     _quotes(seed_bot, "What does the US say it will do in response?", "prepared to impose serious consequences")
+
+
+def test_any_other_country_asks_which_one_and_sets_aside_only_the_name(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import analyse, excluded_words
+
+    question = "Has any nation other than Iran given missiles to Russia?"
+    assert excluded_words(question) == {"other", "than", "iran"}  # not "given missiles to Russia"
+    assert analyse(question).slot == "agent"
+    assert analyse("Has anyone other than Iran given missiles to Russia?").slot == "yesno"
+    _quotes(seed_bot, question, "from North Korea")
