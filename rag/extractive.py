@@ -51,6 +51,7 @@ from rag.thesaurus import (
     collocations,
     is_a,
     is_a_in_any_sense,
+    is_common_word,
     is_noun,
     is_plural_noun,
     kinds,
@@ -1332,6 +1333,14 @@ def _us_government(name: str) -> bool:
     return name.lower() in ("american", "americans") or _federal(name) or _said_related(same_place(name), UNITED_STATES)
 
 
+NAMED_KINDS = frozenset({"organization", "social group", "group", "location", "region", "person"})
+
+
+def _common_letters(name: str) -> bool:
+    """Capital letters standing for a kind of thing ("TV", "DNA"), not for a body, a place or a person ("NATO")."""
+    return name.isupper() and is_common_word(name) and not kinds(name.lower(), 6) & NAMED_KINDS
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
 
@@ -1677,6 +1686,8 @@ class ExtractiveAnswerer:
                 continue
             if ent.isupper() and ent in initials:  # "IRGC" for "Islamic Revolutionary Guard Corps"
                 continue
+            if q.slot == "agent" and ent.lower() in asked_phrase(q.text) and _common_letters(ent):
+                continue  # "Which TV network…?": the kind of name asked for, in letters that name none
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
             if federal and _us_government(ent):

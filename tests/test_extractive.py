@@ -1332,3 +1332,12 @@ def test_any_other_country_asks_which_one_and_sets_aside_only_the_name(seed_bot)
     assert analyse(question).slot == "agent"
     assert analyse("Has anyone other than Iran given missiles to Russia?").slot == "yesno"
     _quotes(seed_bot, question, "from North Korea")
+
+
+def test_letters_for_the_kind_of_name_asked_are_no_name_the_article_must_hold(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _common_letters
+
+    assert _common_letters("TV") and _common_letters("DNA")
+    assert not _common_letters("NATO") and not _common_letters("CNN")
+    _quotes(seed_bot, "Which TV network got a statement from the NSC spokesperson?", "informed CNN")
+    _refuses(seed_bot, "Which TV show did Zelensky host?")  # not the kind of name asked for: a show
