@@ -1341,3 +1341,8 @@ def test_letters_for_the_kind_of_name_asked_are_no_name_the_article_must_hold(se
     assert not _common_letters("NATO") and not _common_letters("CNN")
     _quotes(seed_bot, "Which TV network got a statement from the NSC spokesperson?", "informed CNN")
     _refuses(seed_bot, "Which TV show did Zelensky host?")  # not the kind of name asked for: a show
+
+
+def test_an_explanation_asked_of_a_paper_is_the_cause_it_reported(seed_bot) -> None:  # noqa: ANN001
+    question = "Did the Journal offer an explanation for the shipment?"
+    _quotes(seed_bot, question, "could be a result of the collaboration")
