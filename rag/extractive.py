@@ -126,6 +126,7 @@ HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
 # "What government post did the Russian who visited Iran hold?": a title, whoever holds it
+HOW_MUCH = re.compile(r"\bhow\s+(?:much|big|large|far)\b", re.I)  # a size, not a count ("how many")
 POST_ASKED = re.compile(rf"^\W*(?:what|which)\s+(?:[a-z]+\s+)?{_POST}s?\s+(?:does|did|do|has|had)\b", re.I)
 NO_TITLE = frozenset("official officials person man woman replaced replace successor".split())
 
@@ -1746,6 +1747,8 @@ class ExtractiveAnswerer:
             return False  # "On what date was the meeting held?": "this winter" gives no date
         if _since_asked(q) and SINCE.search(text):
             return True  # "How long has Washington been warning?", "Since when?": "since the outset of the invasion"
+        if q.slot in ("quantity", "measure") and HOW_MUCH.search(q.text) and scale_against_history(words(q.text), text):
+            return True  # "How much has China's backing boosted arms production?": "most ambitious … since"
         if q.slot in ("quantity", "money", "measure") and not has_rate(q.text, text):
             return False
         if q.slot == "quantity" and re.search(r"\bhow many\b|\bnumber of\b", q.text, re.I):
@@ -2245,7 +2248,7 @@ class ExtractiveAnswerer:
                     else COUNTED_LIMIT
                     if (counted and _counts(counted, c.text))
                     or _names_a(kind, c.text)
-                    or (q.slot == "measure" and scale_against_history(words(q.text), c.text))  # "since the Soviet era"
+                    or (q.slot in ("measure", "quantity") and scale_against_history(words(q.text), c.text))
                     or (_since_asked(q) and SINCE.search(c.text))  # "since the outset of the invasion"
                     else 0.5,
                 )

@@ -914,7 +914,8 @@ SITES = "area|base|site|facility|field|range|camp|compound|port|airport|airfield
 
 def scale_against_history(question_words: list[str], sentence: str) -> bool:
     """A question on the size of a change ("How big is the ramp-up?") and a sentence giving it against history."""
-    return bool(GROWTH_WORDS.intersection(question_words)) and any(
+    asked = set(question_words) | {stem(w) for w in question_words}  # "boosted": boost
+    return bool(GROWTH_WORDS & asked) and any(
         SCALE_SINCE.search(sentence[m.end() : m.end() + 80]) for m in SCALE_RE.finditer(sentence)
     )
 

@@ -1346,3 +1346,11 @@ def test_letters_for_the_kind_of_name_asked_are_no_name_the_article_must_hold(se
 def test_an_explanation_asked_of_a_paper_is_the_cause_it_reported(seed_bot) -> None:  # noqa: ANN001
     question = "Did the Journal offer an explanation for the shipment?"
     _quotes(seed_bot, question, "could be a result of the collaboration")
+
+
+def test_how_much_a_change_grew_is_answered_against_history(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import scale_against_history
+
+    assert scale_against_history(["how", "much", "has", "it", "boosted", "production"], "the largest ever")  # boost
+    question = "How much has Beijing's help boosted Moscow's weapons manufacturing?"
+    _quotes(seed_bot, question, "since the Soviet era")
