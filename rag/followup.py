@@ -222,7 +222,12 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
         possessive = re.match(r"(his|her)\s+\w", q[first.start() :], re.I)
         q = q[: first.start()] + (f"{person}'s" if possessive else person) + q[first.end() :]
         replaced = True
-    elif subject and GROUP_PRONOUNS.search(q) and _may_be_they(subject, prev_q, prev_a):
+    elif (
+        subject
+        and GROUP_PRONOUNS.search(q)
+        and _may_be_they(subject, prev_q, prev_a)
+        and not (person and subject.split()[-1] == person.split()[-1])  # "them" after "What did Shoigu see?"
+    ):
         q = re.sub(r"\btheir\b", f"{subject}'s", q, count=1, flags=re.I)
         q = GROUP_PRONOUNS.sub(subject, q, count=1)
         replaced = True

@@ -328,3 +328,13 @@ def test_how_many_alone_counts_what_the_answer_counted() -> None:
     ]
     assert condense("how many?", history)[0] == "How many drones?"
     assert condense("And how many?", history)[0] == "How many drones?"
+
+
+def test_they_is_not_the_one_person_the_last_turn_named() -> None:
+    history = conversation(
+        "What missile systems did Shoigu go to Iran to see?",
+        "… when then-Russian Defense Minister Sergei Shoigu visited Iran to view the Islamic Revolutionary Guard "
+        "Corps’ Ababil close-range ballistic missile systems. [1]",
+    )
+    standalone, _ = condense("who operates them?", history)
+    assert "Shoigu?" not in standalone and focus_of(standalone) == "Who operates them", standalone
