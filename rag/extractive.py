@@ -470,6 +470,11 @@ ADVICE_ASKED = re.compile(
     r"s?\b(?:\s+of\s+(?:the\s+)?year)?",
     re.I,
 )
+# … and so is a recommendation asked of the answerer: "Can you recommend…?", "What would you suggest…?"
+RECOMMENDATION_ASKED = re.compile(
+    r"^\W*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|what\s+(?:would|do)\s+you\s+)(?:recommend|suggest|advise)\b",
+    re.I,
+)
 ADVICE_GIVEN = re.compile(r"\b(?:best|ideal|worst|cheapest|nicest|recommend\w*|advis\w*)\b", re.I)
 
 REQUESTED = re.compile(
@@ -2300,10 +2305,13 @@ class ExtractiveAnswerer:
                 "no sentence says any of the alternatives asked about",
             )
         advice = ADVICE_ASKED.search(q.text)
-        if advice and not q.previous and not ADVICE_GIVEN.search(best.text):
-            # "What's the best time of year to visit Moscow?": a sentence about a visit gives no best time
+        recommending = RECOMMENDATION_ASKED.match(q.text)
+        if (advice or recommending) and not q.previous and not ADVICE_GIVEN.search(best.text):
+            # "What's the best time of year to visit Moscow?", "Can you recommend some tourist attractions in Moscow?":
+            # a sentence about a visit recommends nothing
             return self._abstain(
-                f"The article doesn't say {advice.group(0).lower()}.", "no sentence recommends what is asked for"
+                f"The article doesn't say {advice.group(0).lower() if advice else 'what to recommend'}.",
+                "no sentence recommends what is asked for",
             )
         wanted = REQUESTED.match(q.text)
         if wanted and not q.previous:

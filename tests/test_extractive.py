@@ -1354,3 +1354,8 @@ def test_how_much_a_change_grew_is_answered_against_history(seed_bot) -> None:  
     assert scale_against_history(["how", "much", "has", "it", "boosted", "production"], "the largest ever")  # boost
     question = "How much has Beijing's help boosted Moscow's weapons manufacturing?"
     _quotes(seed_bot, question, "since the Soviet era")
+
+
+def test_a_recommendation_asked_of_the_answerer_needs_a_sentence_recommending(seed_bot) -> None:  # noqa: ANN001
+    _refuses(seed_bot, "What would you suggest a tourist visiting Iran see?")  # "a visiting Russian delegation"
+    _refuses(seed_bot, "Can you recommend some tourist attractions in Moscow?")
