@@ -2198,7 +2198,7 @@ class ExtractiveAnswerer:
             # "What specific sanctions has the US imposed?": the article must name some, not only speak of "serious
             # consequences" it might impose
             thing = stem(exact.group(1).lower())
-            if self.idf(thing) >= self._max_idf and self._not_said_otherwise(q, [thing], best, SOFT_LOW, strict=True):
+            if self.idf(thing) >= self._max_idf and self._not_said_otherwise(q, [thing], best, strict=True):
                 which = exact.group(1).lower()
                 why = f"no sentence names the {thing} asked for"
                 return self._abstain(f"The article doesn't say which {which}.", why)

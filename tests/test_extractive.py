@@ -698,6 +698,9 @@ def test_which_specific_things_need_things_named(seed_bot) -> None:  # noqa: ANN
     sanctions = seed_bot.ask("What specific sanctions has Washington imposed on Tehran over the transfer?")
     assert sanctions.abstained and not sanctions.citations
     assert "Ababil" in seed_bot.ask("Which specific missile systems did Shoigu go to see?").text
+    # nor does it say of anyone else, though "consequences" is a word close to "sanctions"
+    _refuses(seed_bot, "What specific sanctions has the US imposed?")
+    _refuses(seed_bot, "What exact sanctions did the G7 impose over the missiles?")
 
 
 def test_how_big_a_growth_is_may_be_said_against_history(seed_bot) -> None:  # noqa: ANN001
