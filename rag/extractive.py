@@ -1583,8 +1583,8 @@ class ExtractiveAnswerer:
         """ "According to the paper that broke the story, what might lie behind it?": the sentence where a news
         source (the one named, or any when the question speaks of a paper) reports a cause of the thing asked about
         ("The Wall Street Journal reported that the delivery … could be a result of …")."""
-        if q.previous or not BEHIND_ASKED.search(q.text):
-            return None
+        if (q.previous and not q.entities) or not BEHIND_ASKED.search(q.text):
+            return None  # (a follow-up asks a paper's view when it names the paper: "What do they think…?")
         thing = BEHIND_THING.search(q.text)
         caused = thing.group(1).lower() if thing and thing.group(1).lower() not in STOPWORDS else None
         for c in ranked:

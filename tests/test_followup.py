@@ -338,3 +338,11 @@ def test_they_is_not_the_one_person_the_last_turn_named() -> None:
     )
     standalone, _ = condense("who operates them?", history)
     assert "Shoigu?" not in standalone and focus_of(standalone) == "Who operates them", standalone
+
+
+def test_a_papers_view_asked_in_a_follow_up_is_the_cause_it_reported(seed_bot) -> None:  # noqa: ANN001
+    first = "Which paper broke the news of the delivery?"
+    ans = seed_bot.ask(first)
+    history = conversation(first, ans.text)
+    follow = seed_bot.ask("What do they reckon might explain it?", history=history)
+    assert "could be a result of the collaboration" in follow.text and follow.citations, follow.text
