@@ -126,6 +126,13 @@ HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
 # "What government post did the Russian who visited Iran hold?": a title, whoever holds it
+# A time still to come: "When is the next election?", "When will the court take it up?"
+FUTURE_ASKED = re.compile(r"^\W*when\b.*\b(?:next|upcoming|will|going to)\b", re.I)
+FUTURE_SAID = re.compile(
+    r"\b(?:will|would|next|upcoming|coming|scheduled|planned|plans?|expected|due|set to|going to|is to|are to|"
+    r"later|soon|this (?:week|month|year|spring|summer|autumn|fall|winter)|until|by)\b",
+    re.I,
+)
 HOW_MUCH = re.compile(r"\bhow\s+(?:much|big|large|far)\b", re.I)  # a size, not a count ("how many")
 POST_ASKED = re.compile(rf"^\W*(?:what|which)\s+(?:[a-z]+\s+)?{_POST}s?\s+(?:does|did|do|has|had)\b", re.I)
 NO_TITLE = frozenset("official officials person man woman replaced replace successor".split())
@@ -1748,6 +1755,8 @@ class ExtractiveAnswerer:
         sort = MEASURE_SORT.search(q.text) if q.slot == "measure" else None
         if sort and re.search(rf"\b\w+-{sort.group(1)}\b", text, re.I):
             return True  # "What range of missiles?": "close-range ballistic missiles"
+        if q.slot == "time" and FUTURE_ASKED.search(q.text) and not FUTURE_SAID.search(text):
+            return False  # "When is Iran's next election?": a date the article gives for something done is no answer
         if q.slot == "time" and WHAT_DATE.search(q.text) and not DAY_SAID.search(text) and not UNKNOWN_RE.search(text):
             return False  # "On what date was the meeting held?": "this winter" gives no date
         if _since_asked(q) and SINCE.search(text):

@@ -1362,3 +1362,12 @@ def test_how_much_a_change_grew_is_answered_against_history(seed_bot) -> None:  
 def test_a_recommendation_asked_of_the_answerer_needs_a_sentence_recommending(seed_bot) -> None:  # noqa: ANN001
     _refuses(seed_bot, "What would you suggest a tourist visiting Iran see?")  # "a visiting Russian delegation"
     _refuses(seed_bot, "Can you recommend some tourist attractions in Moscow?")
+
+
+def test_a_time_still_to_come_is_not_given_by_a_date_of_something_done(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import FUTURE_ASKED, FUTURE_SAID
+
+    assert FUTURE_ASKED.search("When is Iran's next election?") and FUTURE_ASKED.search("When will the court rule?")
+    assert not FUTURE_ASKED.search("When did the G7 issue its statement?")
+    assert not FUTURE_SAID.search("This visit marked the first public display … an official told CNN in January.")
+    _refuses(seed_bot, "When is Iran's next election?")  # "since the start of the war … in January": done
