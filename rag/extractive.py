@@ -461,7 +461,9 @@ def _stance(word: str) -> bool:
     return word in STANCE or bool(STANCE.intersection(verb_bases(word)))
 
 
-SAYING = frozenset("say tell state comment remark speak talk note add claim argue explain declare inform hear".split())
+SAYING = frozenset(
+    "say tell state comment remark speak talk note add claim argue explain declare inform hear respond reply".split()
+)
 
 
 def _saying(word: str) -> bool:

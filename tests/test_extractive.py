@@ -1371,3 +1371,7 @@ def test_a_time_still_to_come_is_not_given_by_a_date_of_something_done(seed_bot)
     assert not FUTURE_ASKED.search("When did the G7 issue its statement?")
     assert not FUTURE_SAID.search("This visit marked the first public display … an official told CNN in January.")
     _refuses(seed_bot, "When is Iran's next election?")  # "since the start of the war … in January": done
+
+
+def test_responding_is_said_by_any_statement(seed_bot) -> None:  # noqa: ANN001
+    _quotes(seed_bot, "Which American government spokesman responded?", "informed CNN in a statement")
