@@ -125,7 +125,6 @@ SINCE = re.compile(
 HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say they feel?" asks for a feeling
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
-# "What government post did the Russian who visited Iran hold?": a title, whoever holds it
 # A time still to come: "When is the next election?", "When will the court take it up?"
 FUTURE_ASKED = re.compile(r"^\W*when\b.*\b(?:next|upcoming|will|going to)\b", re.I)
 FUTURE_SAID = re.compile(
@@ -134,6 +133,7 @@ FUTURE_SAID = re.compile(
     re.I,
 )
 HOW_MUCH = re.compile(r"\bhow\s+(?:much|big|large|far)\b", re.I)  # a size, not a count ("how many")
+# "What government post did the Russian who visited Iran hold?": a title, whoever holds it
 POST_ASKED = re.compile(rf"^\W*(?:what|which)\s+(?:[a-z]+\s+)?{_POST}s?\s+(?:does|did|do|has|had)\b", re.I)
 NO_TITLE = frozenset("official officials person man woman replaced replace successor".split())
 
@@ -143,7 +143,7 @@ def _title_said(text: str) -> bool:
     "Council spokesperson"); not "a senior Russian official"."""
     for m in PERSON_ROLE_RE.finditer(text):
         before = text[: m.start()].split()[-1:]
-        if m.group(1).lower() not in NO_TITLE and (m.group(1)[0].isupper() or before and before[0][:1].isupper()):
+        if m.group(1).lower() not in NO_TITLE and (m.group(1)[0].isupper() or (before and before[0][:1].isupper())):
             return True
     return False
 
