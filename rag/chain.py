@@ -157,7 +157,7 @@ class Chatbot:
         agencies = [n for n in self.document_names(source) if federal_agency(n)]
         if not agencies or any(a in h.passage.text for h in hits for a in agencies):
             return hits
-        return self._with_passage_naming(agencies[0], hits, source)
+        return self._with_passages_for(agencies[0], hits, source)
 
     def with_spelling(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
         """For "What does IRGC stand for?", the passage that spells the letters out, when the passages found (which
@@ -168,7 +168,7 @@ class Chatbot:
         name = spelled_out(info.text, self.document_names(source))
         if name is None or any(name in h.passage.text for h in hits):
             return hits
-        return self._with_passage_naming(name, hits, source)
+        return self._with_passages_for(name, hits, source)
 
     def with_earlier(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
         """For "Before any missiles, how many drones had Iran sent?", also the passages found for the rest of the
@@ -176,11 +176,12 @@ class Chatbot:
         rest = without_before(info.text) if hits and not info.previous else info.text
         if rest == info.text:
             return hits
-        return self._with_passage_naming(retrieval_query(rest), hits, about or hits[0].passage.source, len(hits))
+        return self._with_passages_for(retrieval_query(rest), hits, about or hits[0].passage.source, len(hits))
 
-    def _with_passage_naming(self, name: str, hits: list[Hit], source: str, k: int = 1) -> list[Hit]:
+    def _with_passages_for(self, query: str, hits: list[Hit], source: str, k: int = 1) -> list[Hit]:
+        """The hits, then up to ``k`` passages of the source found for ``query`` that are not among them."""
         ids = {h.passage.id for h in hits}
-        found = self.searcher.search(name, k, about=source)
+        found = self.searcher.search(query, k, about=source)
         return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in found if h.passage.id not in ids)]
 
     def known_names(self) -> tuple[str, ...]:

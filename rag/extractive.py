@@ -126,7 +126,7 @@ HOW_FEEL = re.compile(r"^\W*how\b.*\bfeel(?:s|ing)?\b", re.I)  # "How did he say
 _NAME = r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 _POST = r"(?:job|title|role|position|post|office|occupation)"
 # A time still to come: "When is the next election?", "When will the court take it up?"
-FUTURE_ASKED = re.compile(r"^\W*when\b.*\b(?:next|upcoming|will|going to)\b", re.I)
+FUTURE_ASKED = re.compile(r"^\W*when\b.*\b(?:next|upcoming|will)\b", re.I)  # not "missiles going to Russia"
 FUTURE_SAID = re.compile(
     r"\b(?:will|would|next|upcoming|coming|scheduled|planned|plans?|expected|due|set to|going to|is to|are to|"
     r"later|soon|this (?:week|month|year|spring|summer|autumn|fall|winter)|until|by)\b",
@@ -1604,10 +1604,7 @@ class ExtractiveAnswerer:
             if not (any(set(tokens(e)) & source for e in q.entities) or NEWS_SOURCE_ASKED.search(q.text)):
                 continue
             # "the handover" is said by "the delivery" (its WordNet verb, "deliver", leads the word)
-            derived = caused and any(
-                len(p) == 1 and len(p[0]) >= 6 and any(t.startswith(p[0]) for t in c.terms)
-                for p in related_stems(caused)
-            )
+            derived = caused and _said_related(related_stems(caused), c.terms, derived=True)
             if caused and not derived and self._not_said_otherwise(q, [stem(caused)], c, SOFT_LOW):
                 continue  # "what is behind the rise in oil prices?": not the cause of something else
             return c

@@ -1369,6 +1369,7 @@ def test_a_time_still_to_come_is_not_given_by_a_date_of_something_done(seed_bot)
 
     assert FUTURE_ASKED.search("When is Iran's next election?") and FUTURE_ASKED.search("When will the court rule?")
     assert not FUTURE_ASKED.search("When did the G7 issue its statement?")
+    assert not FUTURE_ASKED.search("When did the G7 warn about missiles going to Russia?")  # going somewhere
     assert not FUTURE_SAID.search("This visit marked the first public display … an official told CNN in January.")
     _refuses(seed_bot, "When is Iran's next election?")  # "since the start of the war … in January": done
 
