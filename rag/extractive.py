@@ -20,6 +20,7 @@ from rag.question import (
     FIGURE,
     MONTHS,
     ORG_WORDS,
+    PEOPLE_ASKED,
     PERCENT_RE,
     PERSON_ROLE_RE,
     PERSON_ROLES,
@@ -482,6 +483,13 @@ ADVICE_ASKED = re.compile(
 # … and so is a recommendation asked of the answerer: "Can you recommend…?", "What would you suggest…?"
 RECOMMENDATION_ASKED = re.compile(
     r"^\W*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|what\s+(?:would|do)\s+you\s+)(?:recommend|suggest|advise)\b",
+    re.I,
+)
+# A fact of someone's own life ("Who is Zelensky married to?", "Where did he go to university?"): a sentence about the
+# person answers it only if it speaks of that part of the life, and not by a word that merely sounds near ("major")
+LIFE_ASKED = re.compile(
+    r"\b(married|marry|marriage|wife|husband|spouse|children|kids|born|birthday|birthplace|university|college|"
+    r"educated|education|studied|degree|hometown|childhood|religion|hobby|hobbies)\b",
     re.I,
 )
 ADVICE_GIVEN = re.compile(r"\b(?:best|ideal|worst|cheapest|nicest|recommend\w*|advis\w*)\b", re.I)
@@ -1545,7 +1553,8 @@ class ExtractiveAnswerer:
         lower = set(re.findall(r"\b[a-z][\w-]*", q.text))
         role = asked_kind(q.text) or ""
         describing = (q.slot in ("agent", "place") and names_kind(q.text)) or (
-            q.slot == "person" and bool(PERSON_ROLE_RE.fullmatch(role))  # "which senior official": a minister
+            # "which senior official": a minister; "which senior figure": anyone
+            q.slot == "person" and bool(PERSON_ROLE_RE.fullmatch(role) or PEOPLE_ASKED.fullmatch(role))
         )
         kind = {stem(w) for w in asked_phrase(q.text) if w in lower} if describing else set()
         framing = q.framing_terms()  # count for a sentence that says them, not against one that does not
@@ -2321,6 +2330,14 @@ class ExtractiveAnswerer:
                 f"The article doesn't say {advice.group(0).lower() if advice else 'what to recommend'}.",
                 "no sentence recommends what is asked for",
             )
+        life = LIFE_ASKED.search(q.text)
+        if life and q.entities:
+            word = life.group(1).lower()
+            if self.idf(stem(word)) >= self._max_idf and self._not_said_otherwise(q, [stem(word)], best, strict=True):
+                return self._abstain(
+                    f"The article doesn't say: it never speaks of {topic} and '{word}'.",
+                    f"no sentence speaks of '{word}'",
+                )
         wanted = REQUESTED.match(q.text)
         if wanted and not q.previous:
             # "Can you give me a recipe for apricot dumplings?": what is asked for must be something the article has

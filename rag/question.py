@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rag.text import IRREGULAR, STOPWORDS, stem, tokens, words
 from rag.thesaurus import (
     is_a,
+    is_a_in_any_sense,
     is_adverb,
     is_common_word,
     is_name,
@@ -787,7 +788,14 @@ NAMED_KINDS = (
 def names_kind(question: str) -> bool:
     """A which-question whose noun is a kind of thing known by name ("Which Chinese companies…", "which port")."""
     kind = asked_kind(question) if re.search(r"\bwhich\b", question, re.I) else None
-    return kind is not None and any(k in kinds(kind, 6) for k in NAMED_KINDS)
+    if kind is None:
+        return False
+    if any(k in kinds(kind, 6) for k in NAMED_KINDS):
+        return True
+    # "which branch of Tehran's armed forces": a part of a body of people (in any sense of the word) is a unit of it,
+    # known by name; "which branch of the tree" is not
+    part = asked_phrase(question)[-1]
+    return part in PARTS and part != kind and is_a_in_any_sense(kind, "social group")
 
 
 def asks_person(question: str) -> bool:
@@ -795,7 +803,7 @@ def asks_person(question: str) -> bool:
 
     "Which outlet did the official tell?" asks for an outlet: after which/what, the role must be what is asked for.
     """
-    if not PERSON_ROLE_RE.search(question):
+    if not PERSON_ROLE_RE.search(question) and not PEOPLE_ASKED.search(question):
         return False
     question = RELATIVE_WHO.sub(lambda m: m.group(0)[:-3] + "that", question)  # "a source who spoke": no who-question
     named = re.search(r"\bnames?\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+)?([\w-]+)", question, re.I)
@@ -806,7 +814,13 @@ def asks_person(question: str) -> bool:
     if re.search(r"\b(who|whom|whose|name)\b", question, re.I):
         return True
     kind = asked_kind(question)
-    return bool(re.search(r"\bwhich\b", question, re.I)) and (kind is None or bool(PERSON_ROLE_RE.fullmatch(kind)))
+    return bool(re.search(r"\bwhich\b", question, re.I)) and (
+        kind is None or bool(PERSON_ROLE_RE.fullmatch(kind) or PEOPLE_ASKED.fullmatch(kind))
+    )
+
+
+# Nouns for a person that are not a role: "Which senior figure toured the sites?", "which individual…"
+PEOPLE_ASKED = re.compile(r"\b(?:figures?|individuals?|personalit(?:y|ies)|politicians?|lawmakers?)\b", re.I)
 
 
 COUNT_COMPOUND = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})-(?=[a-z])", re.I)

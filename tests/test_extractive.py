@@ -1376,3 +1376,16 @@ def test_a_time_still_to_come_is_not_given_by_a_date_of_something_done(seed_bot)
 
 def test_responding_is_said_by_any_statement(seed_bot) -> None:  # noqa: ANN001
     _quotes(seed_bot, "Which American government spokesman responded?", "informed CNN in a statement")
+
+
+def test_a_fact_of_someones_life_needs_a_sentence_speaking_of_it(seed_bot, article_bot) -> None:  # noqa: ANN001
+    # A sentence about Zelensky ("major Russian attacks") says nothing of where he studied or whom he married.
+    _refuses(seed_bot, "Which university did Zelensky attend?")
+    _refuses(seed_bot, "is zelensky married")
+    # An article that speaks of someone's studies answers it.
+    _quotes(article_bot("fifteenth_article.txt"), "Which historian studied van Hulst's work?", "Elise Dumont")
+
+
+def test_a_branch_or_figure_asked_for_is_answered_by_a_name(seed_bot) -> None:  # noqa: ANN001
+    _quotes(seed_bot, "Which branch of Iran's armed forces has the Ababil systems?", "Guard Corps")
+    _quotes(seed_bot, "Which senior Russian figure toured Iran's missile sites?", "Sergei Shoigu")

@@ -326,3 +326,11 @@ def test_a_supposed_response_is_no_reaction_and_commenting_for_is_speaking_for()
 
     assert not REACTION_ASKED.search("How has Washington said it would respond if Tehran goes ahead?")
     assert analyse("Who commented on behalf of the US government?").text.startswith("who is the spokesperson for")
+
+
+def test_a_part_of_a_body_and_a_notable_figure_are_known_by_name() -> None:
+    # "Which branch of the armed forces…" asks for a named unit, "Which senior figure…" for a person.
+    assert analyse("Which elite branch of the country's armed forces runs the launchers?").slot == "agent"
+    assert analyse("Which senior figure from the ministry toured the sites?").slot == "person"
+    assert analyse("Which leading figures of the party attended?").slot == "person"
+    assert analyse("Which branch of the tree fell?").slot != "agent"  # not when the whole is a thing
