@@ -186,11 +186,30 @@ def focus_of(standalone: str) -> str:
     return standalone.split(FOLLOWING_UP)[0].strip()
 
 
+def _antecedent_turn(question: str, pairs: list[tuple[str, str]]) -> int:
+    """The turn a follow-up goes back to: the last one, unless a thing it names with "the" was spoken of only in an
+    earlier question ("… Shoigu's trip?", "When did the official say so?", "And when did the trip happen?")."""
+    last = {stem(w) for w in words(" ".join(pairs[-1]))}
+    things = [
+        stem(m.group(1).lower())
+        for m in re.finditer(r"\bthe\s+([a-z]{3,})\b", question, re.I)
+        if m.group(1).lower() not in STOPWORDS and is_noun(m.group(1).lower(), strict=True)
+    ]
+    things = [t for t in things if t not in last]
+    if not things:
+        return len(pairs) - 1
+    for i in range(len(pairs) - 2, max(len(pairs) - 4, -1), -1):
+        if any(t in {stem(w) for w in words(pairs[i][0])} for t in things):
+            return i
+    return len(pairs) - 1
+
+
 def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]:
     """A standalone question for retrieval, and context terms (stems) carried over from the conversation."""
     pairs = _turns(history)
     if not pairs or not needs_context(question):
         return question.strip(), []
+    pairs = pairs[: _antecedent_turn(question, pairs) + 1]
     prev_q, prev_a = pairs[-1]
     prev_a = _clean_answer(prev_a)
     if re.match(r"^\s*the article (doesn't|does not)", prev_a, re.I):

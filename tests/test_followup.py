@@ -346,3 +346,23 @@ def test_a_papers_view_asked_in_a_follow_up_is_the_cause_it_reported(seed_bot) -
     history = conversation(first, ans.text)
     follow = seed_bot.ask("What do they reckon might explain it?", history=history)
     assert "could be a result of the collaboration" in follow.text and follow.citations, follow.text
+
+
+def test_the_thing_an_earlier_question_spoke_of_is_followed_up_there(seed_bot) -> None:  # noqa: ANN001
+    history = conversation(
+        "What did an official say was notable about Shoigu's visit to Iran?",
+        "“This visit marked the first public display of ballistic missiles …,” an unnamed official told CNN in "
+        "January. [1]",
+        "Which outlet did the official tell?",
+        "… an unnamed official told CNN in January. [1]",
+    )
+    # "the visit" is not the telling the last turn asked about, but the visit the first one spoke of …
+    standalone, _ = condense("and when did the visit itself take place", history)
+    assert standalone.endswith("(following up on: What did an official say was notable about Shoigu's visit to Iran?)")
+    # … while a thing the last turn spoke of stays with it
+    standalone, _ = condense("When did the official say it?", history)
+    assert standalone.endswith("(following up on: Which outlet did the official tell?)")
+    asked: list[dict[str, str]] = []
+    for question in ("What was notable about Shoigu's trip to Iran?", "Which outlet did the official tell?"):
+        asked += conversation(question, seed_bot.ask(question, history=asked).text)
+    assert "last September" in seed_bot.ask("and when did the trip itself take place", history=asked).text
