@@ -107,7 +107,7 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
             # modifier ("a training area", "the short-range system").
             rf"\b(how far|how long|how tall|how high|how big|how large|how heavy|how fast|weigh|"
             rf"square (?:feet|foot|meters?|metres?)|"
-            rf"what\s+(?:(?:is|was|are|were)\s+)?(?:the\s+|its\s+|their\s+)?(?:\w+['’]s\s+)?"
+            rf"what(?:['’]?s)?\s+(?:(?:is|was|are|were)\s+)?(?:the\s+|its\s+|their\s+)?(?:\w+['’]s\s+)?"
             rf"(?:(?:maximum|minimum|top|total|average|approximate|estimated|effective|exact|full)\s+)?{MEASURE_NOUNS}|"
             rf"(?:its|their|\w+['’]s)\s+(?:maximum\s+|top\s+|total\s+)?{MEASURE_NOUNS}|"
             rf"(?<![\w-]){MEASURE_NOUNS}\s+of\b)\b",

@@ -1389,3 +1389,14 @@ def test_a_fact_of_someones_life_needs_a_sentence_speaking_of_it(seed_bot, artic
 def test_a_branch_or_figure_asked_for_is_answered_by_a_name(seed_bot) -> None:  # noqa: ANN001
     _quotes(seed_bot, "Which branch of Iran's armed forces has the Ababil systems?", "Guard Corps")
     _quotes(seed_bot, "Which senior Russian figure toured Iran's missile sites?", "Sergei Shoigu")
+
+
+def test_an_official_asked_for_is_a_person_named_by_title(seed_bot) -> None:  # noqa: ANN001
+    # "spokesperson Sean Savett" is an official, though the sentence never says the word
+    _quotes(seed_bot, "Who was the American official quoted reacting to the news?", "Sean Savett")
+    _quotes(seed_bot, "Who was the US official quoted reacting to these reports?", "Sean Savett")
+
+
+def test_a_measure_asked_in_a_unit_needs_that_measure(seed_bot) -> None:  # noqa: ANN001
+    # "close-range ballistic missiles" gives no range in kilometres
+    _refuses(seed_bot, "What's the range in kilometres of the Ababil?")

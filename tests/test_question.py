@@ -334,3 +334,8 @@ def test_a_part_of_a_body_and_a_notable_figure_are_known_by_name() -> None:
     assert analyse("Which senior figure from the ministry toured the sites?").slot == "person"
     assert analyse("Which leading figures of the party attended?").slot == "person"
     assert analyse("Which branch of the tree fell?").slot != "agent"  # not when the whole is a thing
+
+
+def test_whats_asks_for_a_measure_as_what_is_does() -> None:
+    assert analyse("What's the range in kilometres of the Ababil missiles?").slot == "measure"
+    assert analyse("whats the weight in tons of the launcher").unit == "weight"
