@@ -463,7 +463,8 @@ def _stance(word: str) -> bool:
 
 
 SAYING = frozenset(
-    "say tell state comment remark speak talk note add claim argue explain declare inform hear respond reply".split()
+    "say tell state comment remark speak talk note add claim argue explain declare inform hear respond reply "
+    "stress".split()
 )
 
 
@@ -539,6 +540,9 @@ def _reacts(who: str, text: str) -> bool:
     named = {stem(w) for w in words(who)} - STOPWORDS
     named |= {p for w in words(who) for parts in same_place(w) if len(parts) == 1 for p in parts}  # Tehran: Iran
     opens = {stem(w) for w in words(subject.group(1))} if subject else set()
+    # "the Iranians" are Iran: a people's name begins as its country's does
+    peoples = {w[:4].lower() for w in re.findall(r"[A-Z]\w+", who) if _demonym(w.removesuffix("s"))}
+    named |= {o for o in opens if o[:4] in peoples}
     # "How has the US reacted?": a federal agency speaking for it ("National Security Council spokesperson … said")
     federal = _us_government(who.removeprefix("the ")) and any(federal_agency(n) for n in entities_in(text))
     return (bool(named & opens) or federal) and any(_stance(w) or _saying(w) for w in words(text))

@@ -295,7 +295,7 @@ class QuestionInfo:
 # "How did Iran respond to the reports?", "What was Moscow's reaction?": what the one named said or did about it
 REACTION_ASKED = re.compile(
     # not a reaction threatened, promised or supposed: "How did the G7 threaten to react if…?", "… it would respond"
-    r"\bhow\s+(?:did|does|do|has|have)\s+(.+?)(?<!\bto)(?<!\bwould)(?<!\bwill)(?<!\bcould)(?<!\bmight)\s+"
+    r"\bhow\s+(?:did|does|do|has|have|is|are|was|were)\s+(.+?)(?<!\bto)(?<!\bwould)(?<!\bwill)(?<!\bcould)(?<!\bmight)\s+"
     r"(?:respond|react|repl(?:y|ie)|answer)(?:s|ed|d|ing)?\b|"
     # "What's Iran's official response?"
     r"\bwhat(?:\s+(?:was|is|has\s+been)|['’]s)\s+(.+?)['’]s?\s+(?:(?:official|formal|first|initial)\s+)?"

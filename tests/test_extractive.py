@@ -1400,3 +1400,14 @@ def test_an_official_asked_for_is_a_person_named_by_title(seed_bot) -> None:  # 
 def test_a_measure_asked_in_a_unit_needs_that_measure(seed_bot) -> None:  # noqa: ANN001
     # "close-range ballistic missiles" gives no range in kilometres
     _refuses(seed_bot, "What's the range in kilometres of the Ababil?")
+
+
+def test_a_reaction_asked_as_it_goes_on_or_of_a_people_is_theirs(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _saying
+
+    # "How is Washington reacting?" asks for a reaction as "How did Washington react?" does
+    _quotes(seed_bot, "How is Washington reacting to the reports?", "Sean Savett informed CNN")
+    _quotes(seed_bot, "How are the Americans responding to the reports?", "Sean Savett informed CNN")
+    # "the Iranians" are Iran: its mission's denial
+    _quotes(seed_bot, "How did the Iranians respond to the reports?", "denied the transfer")
+    assert _saying("stressed")  # "Zelensky stressed … that Ukraine urgently needs…" is how he responds
