@@ -715,11 +715,22 @@ def asked_phrase(question: str) -> list[str]:
         return []
     phrase: list[str] = []
     clause = re.split(r"[,;:()]", m.group(m.lastindex or 1))[0]  # "Which Asian nation, besides Iran, …"
-    for word in words(clause)[:5]:
-        if ends_noun_phrase(word) or word.lower() in SETS_ASIDE:  # "which country besides Iran…": a country
-            break
+    ws = words(clause)[:5]
+    for i, word in enumerate(ws):
+        if (ends_noun_phrase(word) and not _compound_with_next(ws, i)) or word.lower() in SETS_ASIDE:
+            break  # "which country besides Iran…": a country
         phrase.append(word)
     return phrase
+
+
+def _compound_with_next(ws: list[str], i: int) -> bool:
+    """A past form that is one noun with the word after it: "armed force(s)", "elected official"."""
+    from rag.thesaurus import is_noun
+
+    if not (ws[i].lower().endswith("ed") and i + 1 < len(ws)):
+        return False
+    after = ws[i + 1].lower()
+    return any(is_noun(f"{ws[i].lower()}_{n}", strict=True) for n in {after, after + "s", after.removesuffix("s")})
 
 
 SETS_ASIDE = frozenset("besides apart aside except excluding including like".split())

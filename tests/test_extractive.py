@@ -1411,3 +1411,8 @@ def test_a_reaction_asked_as_it_goes_on_or_of_a_people_is_theirs(seed_bot) -> No
     # "the Iranians" are Iran: its mission's denial
     _quotes(seed_bot, "How did the Iranians respond to the reports?", "denied the transfer")
     assert _saying("stressed")  # "Zelensky stressed … that Ukraine urgently needs…" is how he responds
+
+
+def test_an_armed_force_asked_for_is_one_the_article_names(seed_bot) -> None:  # noqa: ANN001
+    # "the IRGC" (the Islamic Revolutionary Guard Corps) is a force; "a senior Russian official" is not
+    _quotes(seed_bot, "Which Iranian armed force put the missiles on display for Russia's visitors?", "the IRGC")

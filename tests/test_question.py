@@ -339,3 +339,10 @@ def test_a_part_of_a_body_and_a_notable_figure_are_known_by_name() -> None:
 def test_whats_asks_for_a_measure_as_what_is_does() -> None:
     assert analyse("What's the range in kilometres of the Ababil missiles?").slot == "measure"
     assert analyse("whats the weight in tons of the launcher").unit == "weight"
+
+
+def test_a_past_form_that_is_one_noun_with_the_next_word_goes_on() -> None:
+    # "armed forces" and "elected official" are nouns; "supplied missiles" is a verb and what it supplied
+    assert asked_kind("Which Iranian armed force showed off the rockets?") == "force"
+    assert asked_kind("Which elected official spoke first?") == "official"
+    assert asked_phrase("Which country supplied missiles?") == ["country"]
