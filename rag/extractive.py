@@ -169,7 +169,7 @@ INTRO_BONUS = 0.15  # "Who is Savett?": the sentence that gives his title
 # saying what it suggests, underscores or signifies
 SIGNIFY_ASKED = re.compile(
     r"^\W*(?:and\s+|so\s+)?what\s+(?:does|did|do|might|could|would|may)\s+.{0,80}?\b"
-    r"(?:signal|show|mean|indicate|suggest|signify|imply|reveal)\b",
+    r"(signal|show|mean|indicate|suggest|signify|imply|reveal)s?\b",
     re.I,
 )
 SIGNIFIES = re.compile(
@@ -1275,6 +1275,17 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
                 c.terms |= set(tokens(named.group(0)))
 
 
+def _link_signifying(q: QuestionInfo, cands: list[Candidate]) -> None:
+    """ "What does that warning show?": a sentence saying what something underscores, suggests or means says the
+    showing asked about, in its own word."""
+    m = SIGNIFY_ASKED.search(q.text)
+    if not m:
+        return
+    for c in cands:
+        if SIGNIFIES.search(c.text):
+            c.terms.add(stem(m.group(1).lower()))
+
+
 def _modifies_thing(name: str, text: str) -> bool:
     """The name only says what kind of thing the next word is ("the US dollar", "American football"); not when that
     word names people or a body ("US officials", "the American administration")."""
@@ -2109,6 +2120,7 @@ class ExtractiveAnswerer:
             return self._abstain(f"The article doesn't say what {letters} stands for.", "no sentence spells it out")
         _link_acronyms(q, cands)
         _link_federal(q, cands, getattr(self._local, "document", ""))
+        _link_signifying(q, cands)
         self.score(q, cands, query_vector)
         ranked = sorted(cands, key=lambda c: (-c.score, c.start))
         best = ranked[0]

@@ -366,3 +366,12 @@ def test_the_thing_an_earlier_question_spoke_of_is_followed_up_there(seed_bot) -
     for question in ("What was notable about Shoigu's trip to Iran?", "Which outlet did the official tell?"):
         asked += conversation(question, seed_bot.ask(question, history=asked).text)
     assert "last September" in seed_bot.ask("and when did the trip itself take place", history=asked).text
+
+
+def test_what_a_thing_just_quoted_shows_is_the_sentence_saying_what_it_shows(seed_bot) -> None:  # noqa: ANN001
+    # The statement just quoted says what the G7 warned, not what the warning shows: the sentence where the warning
+    # "underscores" something does
+    first = "When did the G7 issue its warning to Tehran?"
+    history = conversation(first, seed_bot.ask(first).text)
+    for follow in ("What does that warning indicate?", "And what does the article say the warning reveals?"):
+        assert "underscores" in seed_bot.ask(follow, history=history).text, follow
