@@ -14,11 +14,13 @@ from typing import Any
 from rag.citations import verify
 from rag.errors import GenerationError, InputError
 from rag.extractive import (
+    HEARSAY_SAID,
     OFF_TOPIC_COVERAGE,
     OFF_TOPIC_DENSE,
     ExtractiveAnswerer,
     candidates,
     federal_agency,
+    hearsay_words,
     numbered_groups,
     spelled_out,
     truth_stances,
@@ -138,7 +140,20 @@ class Chatbot:
     def with_passages_asked(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
         """The passages found, with those some questions need beside them (see each step)."""
         hits = self.with_agency(info, self.with_opening(info, hits, about), about)
-        return self.with_earlier(info, self.with_spelling(info, hits, about), about)
+        hits = self.with_hearsay(info, self.with_spelling(info, hits, about), about)
+        return self.with_earlier(info, hits, about)
+
+    def with_hearsay(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
+        """For "What is Tehran said to have handed over?", also the passage found for it told at second hand
+        ("Iran reportedly shifts…"), when the passages found tell nothing that way."""
+        extra = hearsay_words(info.text) if hits and not info.previous else []
+        if not extra or any(HEARSAY_SAID.search(h.passage.text) for h in hits):
+            return hits
+        ids = {h.passage.id for h in hits}
+        source = about or hits[0].passage.source
+        found = self.searcher.search(f"{retrieval_query(info.text)} ({' '.join(extra)})", len(hits) + 1, about=source)
+        told = [h for h in found if h.passage.id not in ids and HEARSAY_SAID.search(h.passage.text)]
+        return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in told[:1])]
 
     def with_opening(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
         """For an overview ("What is the article about?"), the document's opening passages first among the hits."""

@@ -172,6 +172,17 @@ SIGNIFY_ASKED = re.compile(
     r"(signal|show|mean|indicate|suggest|signify|imply|reveal)s?\b",
     re.I,
 )
+# What someone is said, reported or accused to have done is answered by a sentence that says so at second hand
+HEARSAY_ASKED = re.compile(
+    r"\b(?:said|reported|alleged|believed|suspected|claimed|rumou?red)\s+to\s+(?:have\s+)?\w+|"
+    r"\b(?:reportedly|allegedly|supposedly|purportedly)\b",
+    re.I,
+)
+HEARSAY_SAID = re.compile(
+    r"\b(?:reportedly|allegedly|supposedly|purportedly|according\s+to|(?:is|are|was|were)\s+(?:said|reported|"
+    r"alleged|believed)\s+to)\b",
+    re.I,
+)
 SIGNIFIES = re.compile(
     r"\b(?:suggest(?:s|ed)?|signif(?:y|ies|ied)|underscor(?:e|es|ed)|indicat(?:e|es|ed)|impl(?:y|ies|ied)|"
     r"reflect(?:s|ed)?|highlight(?:s|ed)?|demonstrat(?:e|es|ed)|represent(?:s|ed)?|mean(?:s|t)?|points?\s+to)\b",
@@ -598,6 +609,12 @@ def takes_stance(q: QuestionInfo, text: str) -> bool:
     if any(_truth_stance(w) for w in asked_verbs(q.text)) and any(_truth_stance(w) for w in words(text)):
         return True
     return any(t in said or _said_related(rel.get(t), said) for t in stances)
+
+
+def hearsay_words(text: str) -> list[str]:
+    """What else a question about what someone is said or accused to have done may be answered by: a sentence that
+    tells it at second hand (the words retrieval also looks for), or nothing for another question."""
+    return ["reportedly", "according", "sources"] if HEARSAY_ASKED.search(text) else []
 
 
 def truth_stances(text: str) -> list[str]:
@@ -1952,6 +1969,10 @@ class ExtractiveAnswerer:
             for c in cands:
                 if SIGNIFIES.search(c.text):
                     kind_match[id(c)] = True
+        if HEARSAY_ASKED.search(q.text) and not q.previous:
+            for c in cands:
+                if HEARSAY_SAID.search(c.text) and not (set_aside and _names_aside(c.text, set_aside)):
+                    kind_match[id(c)] = True  # "What is Tehran said to have handed over?": "Iran reportedly shifts…"
         # "Apart from missiles, what else…", "what weapons … before the ballistic missiles?": a sentence about the
         # thing set aside is not the answer.
         aside_heads = [stem(w) for w in words(q.text) if w in aside and not w[:1].isupper()]

@@ -160,7 +160,7 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
 LIGHT_VERBS = set("come go get take make put use do have be become keep let seem hold".split())  # "where was it held?"
 SPEECH_ASKED = re.compile(
     r"^\W*what\s+(?:did|does|do|has|have|had|was|is)\s+(.+?)\s+(?:say|said|tell|told|state|claim|argue|write|reply|"
-    r"respond|answer|comment)\b",
+    r"respond|answer|comment)\b(?!\s+to\s+(?:have|be)\b)",  # "What is Iran said to have sent?": reportedly sent
     re.I,
 )
 SPEECH_SAID = re.compile(
