@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.question import FIGURE, QWORDS, TIME_WORD, UNNAMED_RE, asked_kind, entities_in
+from rag.question import FIGURE, QWORDS, TIME_WORD, UNNAMED_RE, asked_kind, entities_in, without_before
 from rag.text import STOPWORDS, stem, words
-from rag.thesaurus import is_common_word, is_noun, kinds, same_place
+from rag.thesaurus import is_common_word, is_noun, is_plural_noun, kinds, same_place
 
 PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
 GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
@@ -219,11 +219,16 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     # "How many of them?" after "Iran had provided Russia with hundreds of drones": the drones counted
     counting = HOW_MANY_OF.search(q)
     counted = COUNTED_NOUN.search(prev_a) if counting else None
-    if counting and counted:
+    # … or, when the answer counts nothing, the things the question before asked about ("Had Iran given Russia
+    # weapons?" — "How many of them?"), not a name
+    asked_of = words(without_before(prev_q))  # (not the thing they came before: "… before the missiles?")
+    plural = next((w for w in reversed(asked_of) if is_plural_noun(w) and w not in STOPWORDS), None)
+    things = counted.group(1) if counted else plural if counting else None
+    if counting and things:
         if counting.group(1):
-            q = q[: counting.start(1)] + f"the {counted.group(1)}" + q[counting.end(1) :]
+            q = q[: counting.start(1)] + f"the {things}" + q[counting.end(1) :]
         else:  # "How many?" alone
-            q = f"How many {counted.group(1)}?"
+            q = f"How many {things}?"
         replaced = True
     person = _person(prev_a) or _person(prev_q)
     for older_q, older_a in reversed(pairs[:-1]):  # "he" may point further back: "Was he involved?" → "What else…"

@@ -375,3 +375,13 @@ def test_what_a_thing_just_quoted_shows_is_the_sentence_saying_what_it_shows(see
     history = conversation(first, seed_bot.ask(first).text)
     for follow in ("What does that warning indicate?", "And what does the article say the warning reveals?"):
         assert "underscores" in seed_bot.ask(follow, history=history).text, follow
+
+
+def test_how_many_of_them_counts_what_the_question_asked_of_when_the_answer_counts_nothing() -> None:
+    history = conversation(
+        "Had Iran given Russia weapons before the missiles?",
+        "Therefore, not only does Iran refrain from such actions itself, but it also urges other countries to cease "
+        "the supply of weapons to the parties involved in the conflict. [1]",
+    )
+    # "them" are the weapons asked about, not Iran, nor the missiles they came before
+    assert condense("How many of them?", history)[0] == "How many of the weapons?"
