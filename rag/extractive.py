@@ -172,7 +172,7 @@ SIGNIFY_ASKED = re.compile(
     r"(signal|show|mean|indicate|suggest|signify|imply|reveal)s?\b",
     re.I,
 )
-# What someone is said, reported or accused to have done is answered by a sentence that says so at second hand
+# What someone is said, reported or believed to have done is answered by a sentence that says so at second hand
 HEARSAY_ASKED = re.compile(
     r"\b(?:said|reported|alleged|believed|suspected|claimed|rumou?red)\s+to\s+(?:have\s+)?\w+|"
     r"\b(?:reportedly|allegedly|supposedly|purportedly)\b",
