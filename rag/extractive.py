@@ -612,7 +612,7 @@ def takes_stance(q: QuestionInfo, text: str) -> bool:
 
 
 def hearsay_words(text: str) -> list[str]:
-    """What else a question about what someone is said or accused to have done may be answered by: a sentence that
+    """What else a question about what someone is said or believed to have done may be answered by: a sentence that
     tells it at second hand (the words retrieval also looks for), or nothing for another question."""
     return ["reportedly", "according", "sources"] if HEARSAY_ASKED.search(text) else []
 

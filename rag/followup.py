@@ -204,6 +204,12 @@ def _antecedent_turn(question: str, pairs: list[tuple[str, str]]) -> int:
     return len(pairs) - 1
 
 
+def _things_asked(question: str) -> str | None:
+    """The last plural noun of a question, not the thing the answer came before ("… weapons before the missiles?")."""
+    plural = [w for w in words(without_before(question)) if is_plural_noun(w) and w not in STOPWORDS]
+    return plural[-1] if plural else None
+
+
 def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]:
     """A standalone question for retrieval, and context terms (stems) carried over from the conversation."""
     pairs = _turns(history)
@@ -221,9 +227,7 @@ def condense(question: str, history: Sequence[Message]) -> tuple[str, list[str]]
     counted = COUNTED_NOUN.search(prev_a) if counting else None
     # … or, when the answer counts nothing, the things the question before asked about ("Had Iran given Russia
     # weapons?" — "How many of them?"), not a name
-    asked_of = words(without_before(prev_q))  # (not the thing they came before: "… before the missiles?")
-    plural = next((w for w in reversed(asked_of) if is_plural_noun(w) and w not in STOPWORDS), None)
-    things = counted.group(1) if counted else plural if counting else None
+    things = counted.group(1) if counted else _things_asked(prev_q) if counting else None
     if counting and things:
         if counting.group(1):
             q = q[: counting.start(1)] + f"the {things}" + q[counting.end(1) :]

@@ -725,8 +725,6 @@ def asked_phrase(question: str) -> list[str]:
 
 def _compound_with_next(ws: list[str], i: int) -> bool:
     """A past form that is one noun with the word after it: "armed force(s)", "elected official"."""
-    from rag.thesaurus import is_noun
-
     if not (ws[i].lower().endswith("ed") and i + 1 < len(ws)):
         return False
     after = ws[i + 1].lower()
