@@ -2394,6 +2394,8 @@ class ExtractiveAnswerer:
             ):
                 return self._abstain(f"The article doesn't say anything about {topic}.", f"no sentence gives a {thing}")
         how = HOW_TO.match(q.text)
+        if how and q.previous and re.search(r"\bthey\s+\w+$", how.group(0), re.I):
+            how = None  # "how do they feel about these reports?" after a turn naming them: they are those named
         if how and how.group(1).lower() not in STOPWORDS:
             # "How do I reverse a list?" is answered by a sentence that says how to reverse, not by one about lists.
             verb = how.group(1).lower()

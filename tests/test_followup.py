@@ -385,3 +385,11 @@ def test_how_many_of_them_counts_what_the_question_asked_of_when_the_answer_coun
     )
     # "them" are the weapons asked about, not Iran, nor the missiles they came before
     assert condense("How many of them?", history)[0] == "How many of the weapons?"
+
+
+def test_how_do_they_feel_after_a_turn_naming_them_asks_their_feeling(seed_bot) -> None:  # noqa: ANN001
+    # "they" are the ones the last turn named, not anyone asking how to do something ("How do they make bread?")
+    first = "What has Savett's side been warning about?"
+    history = conversation(first, seed_bot.ask(first).text)
+    ans = seed_bot.ask("And how do they feel about the reports?", history=history)
+    assert "deeply concerned" in ans.text and ans.citations, ans.text
