@@ -149,11 +149,11 @@ class Chatbot:
         extra = hearsay_words(info.text) if hits and not info.previous else []
         if not extra or any(HEARSAY_SAID.search(h.passage.text) for h in hits):
             return hits
-        ids = {h.passage.id for h in hits}
+        query = f"{retrieval_query(info.text)} ({' '.join(extra)})"
         source = about or hits[0].passage.source
-        found = self.searcher.search(f"{retrieval_query(info.text)} ({' '.join(extra)})", len(hits) + 1, about=source)
-        told = [h for h in found if h.passage.id not in ids and HEARSAY_SAID.search(h.passage.text)]
-        return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in told[:1])]
+        return self._with_passages_for(
+            query, hits, source, keep=lambda h: bool(HEARSAY_SAID.search(h.passage.text)), depth=len(hits) + 1
+        )
 
     def with_opening(self, info: QuestionInfo, hits: list[Hit], about: str | None = None) -> list[Hit]:
         """For an overview ("What is the article about?"), the document's opening passages first among the hits."""
@@ -193,11 +193,24 @@ class Chatbot:
             return hits
         return self._with_passages_for(retrieval_query(rest), hits, about or hits[0].passage.source, len(hits))
 
-    def _with_passages_for(self, query: str, hits: list[Hit], source: str, k: int = 1) -> list[Hit]:
-        """The hits, then up to ``k`` passages of the source found for ``query`` that are not among them."""
+    def _with_passages_for(
+        self,
+        query: str,
+        hits: list[Hit],
+        source: str,
+        k: int = 1,
+        keep: Callable[[Hit], bool] | None = None,
+        depth: int | None = None,
+    ) -> list[Hit]:
+        """The hits, then up to ``k`` passages of the source found for ``query`` that are not among them: among the
+        ``depth`` best found (``k`` unless given), only those ``keep`` accepts."""
         ids = {h.passage.id for h in hits}
-        found = self.searcher.search(query, k, about=source)
-        return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in found if h.passage.id not in ids)]
+        found = [
+            h
+            for h in self.searcher.search(query, depth or k, about=source)
+            if h.passage.id not in ids and (keep is None or keep(h))
+        ]
+        return [*hits, *(replace(h, query_vector=hits[0].query_vector) for h in found[:k])]
 
     def known_names(self) -> tuple[str, ...]:
         """The names the stored documents mention, for a store of a few articles (a large one: none)."""

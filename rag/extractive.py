@@ -1067,14 +1067,10 @@ def _names_role(q: QuestionInfo, best: Candidate) -> bool:
     role = PERSON_ROLE_RE.search(q.text) if q.slot in ("person", "agent") and best.slot else None
     if role and role.group(1).lower() == "official" and person_names(best.text):
         # "Who was the official quoted…?": a spokesperson, a minister named by title is one
-        return bool(TITLED_NAME.search(best.text))
+        return _title_said(best.text)
     if not role or role.group(1).lower() in GENERIC_ROLES:
         return False
     return _has_term(stem(role.group(1).lower()), best.terms) and bool(person_names(best.text))
-
-
-# A person named after a role: "spokesperson Sean Savett", "Defense Minister Sergei Shoigu"
-TITLED_NAME = re.compile(rf"\b(?i:{PERSON_ROLES})\s+[A-Z][a-z]+\s+[A-Z][a-z]+")
 
 
 def _same_leader(question: str, sentence: str) -> str:

@@ -659,6 +659,8 @@ PERSON_ROLES = (
     "founder|owner|granddaughter|grandson|daughter|son|wife|husband|widow|mother|father"
 )
 PERSON_ROLE_RE = re.compile(rf"\b({PERSON_ROLES})\b", re.I)
+# Nouns for a person that are not a role: "Which senior figure toured the sites?", "which individual…"
+PEOPLE_ASKED = re.compile(r"\b(?:figures?|individuals?|personalit(?:y|ies)|politicians?|lawmakers?)\b", re.I)
 ROLE_WORDS = f"(?:{PERSON_ROLES})s?"
 ORG_WORDS = frozenset(
     "council mission nations journal street group guard guards corps ministry embassy union security defense defence "
@@ -826,10 +828,6 @@ def asks_person(question: str) -> bool:
     return bool(re.search(r"\bwhich\b", question, re.I)) and (
         kind is None or bool(PERSON_ROLE_RE.fullmatch(kind) or PEOPLE_ASKED.fullmatch(kind))
     )
-
-
-# Nouns for a person that are not a role: "Which senior figure toured the sites?", "which individual…"
-PEOPLE_ASKED = re.compile(r"\b(?:figures?|individuals?|personalit(?:y|ies)|politicians?|lawmakers?)\b", re.I)
 
 
 COUNT_COMPOUND = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})-(?=[a-z])", re.I)
