@@ -57,6 +57,7 @@ from rag.thesaurus import (
     is_plural_noun,
     kinds,
     phrasal_verbs,
+    place_names,
     related_stems,
     same_place,
     verb_bases,
@@ -1746,6 +1747,8 @@ class ExtractiveAnswerer:
                 continue  # "Which TV network…?": the kind of name asked for, in letters that name none
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
+            if " " in ent and any(p.startswith(f"{ent.lower()} of ") for n in names for p in place_names(n)):
+                continue  # "the Islamic Republic": the Islamic Republic of Iran, which the passages name
             if federal and _us_government(ent):
                 continue  # "Washington", "the White House": the government whose agency the article names
             if kinds(ent.lower().replace(" ", "_"), 2) & SEATS_OF_GOVERNMENT:

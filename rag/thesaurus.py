@@ -259,6 +259,14 @@ def related_stems(word: str, strict: bool = False) -> tuple[tuple[str, ...], ...
 
 
 @lru_cache(maxsize=20000)
+def place_names(word: str) -> frozenset[str]:
+    """The names of a named place and of the places it is part of, as WordNet spells them ("Iran": "islamic
+    republic of iran", "persia"…; empty for other words)."""
+    t = thesaurus()
+    return t.same_place(word) if t else frozenset()
+
+
+@lru_cache(maxsize=20000)
 def same_place(word: str) -> tuple[tuple[str, ...], ...]:
     """Stems of the other names of a named place and of the places it is part of (empty for other words)."""
     t = thesaurus()

@@ -1426,3 +1426,13 @@ def test_what_someone_is_said_to_have_done_is_told_at_second_hand(seed_bot) -> N
     assert analyse("What did Savett say to CNN?").slot == "speech"
     # the headline, not found for these words, tells it: "Iran reportedly shifts ballistic missiles to Russia"
     _quotes(seed_bot, "What type of weapon is Tehran believed to have passed to Moscow?", "reportedly shifts")
+
+
+def test_a_place_called_by_the_start_of_its_full_name_is_that_place(seed_bot) -> None:  # noqa: ANN001
+    # "the Islamic Republic": the Islamic Republic of Iran, which the article names as Iran
+    _quotes(
+        seed_bot,
+        "Why was the former Russian defence chief's trip to the Islamic Republic considered notable?",
+        "first public display",
+    )
+    _quotes(seed_bot, "Who was the Kremlin's then defence chief that travelled to the Islamic Republic?", "Shoigu")
