@@ -680,6 +680,8 @@ def person_names(sentence: str) -> list[str]:
     names = []
     for e in entities_in(sentence):
         parts = re.sub(r"^[a-z]+-", "", e).split()
+        if parts and TIME_WORD.fullmatch(parts[-1]):
+            continue  # "Last December" is a time
         tail: list[str] = []
         for p in reversed(parts):
             low = p.lower().strip("'’")

@@ -1436,3 +1436,25 @@ def test_a_place_called_by_the_start_of_its_full_name_is_that_place(seed_bot) ->
         "first public display",
     )
     _quotes(seed_bot, "Who was the Kremlin's then defence chief that travelled to the Islamic Republic?", "Shoigu")
+
+
+def test_the_holder_of_a_post_the_article_never_speaks_of_is_not_someone_holding_another(seed_bot) -> None:  # noqa: ANN001
+    # "Ukrainian President Volodymyr Zelensky … in Germany" is no chancellor
+    _refuses(seed_bot, "Who is the current chancellor of Germany")
+    _quotes(seed_bot, "Who is the Ukrainian president?", "Volodymyr Zelensky")
+    _quotes(seed_bot, "who's the US national security spokesman", "Sean Savett")
+
+
+def test_a_time_is_no_persons_name(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import person_names
+
+    assert person_names("Last December, the IRGC had deployed ballistic missiles.") == []
+    assert person_names("Last December, Sergei Shoigu visited Iran.") == ["Sergei Shoigu"]
+    # so the sentence on the IRGC's display names no one who heads it
+    _refuses(seed_bot, "Who is the head of the IRGC?")
+
+
+def test_who_leads_a_place_is_not_answered_by_the_leader_of_another(seed_bot) -> None:  # noqa: ANN001
+    _refuses(seed_bot, "Who leads Germany?")  # "Ukrainian President Volodymyr Zelensky … in Germany"
+    _refuses(seed_bot, "Who commands the Revolutionary Guard?")  # "then-Russian Defense Minister Sergei Shoigu"
+    _quotes(seed_bot, "Who leads Ukraine?", "Ukrainian President Volodymyr Zelensky")
