@@ -29,7 +29,16 @@ from rag.extractive import (
 from rag.followup import Message, condense, focus_of, is_bare, previous_sentences, search_text
 from rag.injection import looks_like_instruction
 from rag.prompts import load_prompt, neutralise
-from rag.question import QuestionInfo, analyse, back_off, entities_in, truecase, without_before, without_set_aside
+from rag.question import (
+    SPOKE_FOR,
+    QuestionInfo,
+    analyse,
+    back_off,
+    entities_in,
+    truecase,
+    without_before,
+    without_set_aside,
+)
 from rag.retrieval import Hit, HybridSearcher
 from rag.sanitize import Report, StreamSanitizer, clean_answer, parse_allowlist
 from rag.settings import Settings, load_settings
@@ -524,6 +533,7 @@ def retrieval_query(standalone: str) -> str:
     focus = focus_of(standalone)
     plain = [p for _, _, verbs in phrasal_verbs(words(focus)) for p in verbs] + truth_stances(focus)
     plain += numbered_groups(focus)  # "the group of seven" is also looked for as "G7"
+    plain += ["spokesperson"] if SPOKE_FOR.search(focus) else []  # "Who spoke for the US?": its spokesperson
     return f"{text} ({' '.join(plain)})" if plain else text
 
 

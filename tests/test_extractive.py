@@ -1458,3 +1458,10 @@ def test_who_leads_a_place_is_not_answered_by_the_leader_of_another(seed_bot) ->
     _refuses(seed_bot, "Who leads Germany?")  # "Ukrainian President Volodymyr Zelensky … in Germany"
     _refuses(seed_bot, "Who commands the Revolutionary Guard?")  # "then-Russian Defense Minister Sergei Shoigu"
     _quotes(seed_bot, "Who leads Ukraine?", "Ukrainian President Volodymyr Zelensky")
+
+
+def test_who_spoke_for_someone_looks_for_their_spokesperson(seed_bot) -> None:  # noqa: ANN001
+    _quotes(seed_bot, "who spoke for the US government on this?", "spokesperson Sean Savett")
+    # the National Security Council's spokesperson speaks for the US, not for Tehran
+    ans = seed_bot.ask("Who spoke for Tehran?")
+    assert "Savett" not in ans.text, ans.text
