@@ -950,6 +950,11 @@ def _word_is_a(word: str, kind: str) -> bool:
     return is_a(word, kind) or any(is_a(base, kind) for base in verb_bases(word) if base != kind)
 
 
+def _tells_feeling(text: str) -> bool:
+    """The sentence names a feeling ("we are deeply concerned")."""
+    return any(_word_is_a(w, "feeling") for w in words(text))
+
+
 def _alternatives(question: str) -> list[tuple[str, str]]:
     """The choices an either-or question offers, as (word, stem): "by sea or flown in by aircraft" → sea, flown,
     aircraft."""
@@ -2228,6 +2233,18 @@ class ExtractiveAnswerer:
         scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]
         if scoop and scoop[0] is not best:
             best, ranked = _first(scoop[0], ranked)
+        if HOW_FEEL.search(q.text) and not _tells_feeling(best.text):
+            # "How does he feel about the reports?" after Savett's warning: his sentence saying he is concerned
+            named = [tokens(e) for e in q.entities]
+            felt = [
+                c
+                for c in ranked
+                if c.score >= SLOT_MARGIN * best.score
+                and _tells_feeling(c.text)
+                and all(any(t in c.terms for t in name) for name in named)
+            ]
+            if felt:
+                best, ranked = _first(felt[0], ranked)
         reacting = _reaction_by(q.text)
         reactions = [c for c in ranked if _reacts(reacting, c.text)] if reacting and not q.previous else []
         if reacting and not q.previous:
@@ -2253,7 +2270,7 @@ class ExtractiveAnswerer:
         # Tehran confirm or reject the reports?" asks for a stance, said in the article's own words
         asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in asked_verbs(q.text)))
         # "How does the US feel about it?" is answered by a feeling ("deeply concerned"), not the word "feel"
-        feeling = HOW_FEEL.search(q.text) and any(_word_is_a(w, "feeling") for w in words(best.text))
+        feeling = HOW_FEEL.search(q.text) and _tells_feeling(best.text)
         # … nor "How did Washington's security officials characterize it?" by the words saying who judges: by what
         # they said
         judge = JUDGE_ASKED.search(q.text)

@@ -1465,3 +1465,9 @@ def test_who_spoke_for_someone_looks_for_their_spokesperson(seed_bot) -> None:  
     # the National Security Council's spokesperson speaks for the US, not for Tehran
     ans = seed_bot.ask("Who spoke for Tehran?")
     assert "Savett" not in ans.text, ans.text
+
+
+def test_how_someone_feels_is_their_sentence_naming_a_feeling(seed_bot) -> None:  # noqa: ANN001
+    first = "Who told CNN a transfer of Iranian ballistic missiles would be a significant escalation?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    _quotes(seed_bot, "How does he feel about the reports?", "deeply concerned", history=history)
