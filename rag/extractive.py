@@ -1276,14 +1276,29 @@ COUNT_WORDS = "one two three four five six seven eight nine ten eleven twelve".s
 NUMBERED_SPELLED = re.compile(r"\b(group|club)\s+of\s+(?:the\s+)?(\d{1,2}|[a-z]+)\b", re.I)
 
 
+# The groupings of the world's big economies, known by their descriptions: "the club of major industrialized
+# democracies", "the seven wealthy democracies", "the group of leading economies" (the G7 or the G20).
+RICH = r"industriali[sz]ed|wealthy|wealthiest|rich|richest|advanced|developed|leading|major|big|biggest|largest"
+DESCRIBED_GROUP = re.compile(
+    rf"\b(?:(?:group|club|bloc|forum|grouping)\s+of\s+(?:the\s+)?(?:world['’]s\s+)?(?:seven\s+|twenty\s+)?|seven\s+)"
+    rf"((?:(?:{RICH}|free-market|western|democratic|and)[\s,]+){{1,4}})(democracies|nations|countries|economies|powers)\b"
+    rf"|\b(?:the\s+)?((?:(?:{RICH})[\s,]+(?:and\s+)?){{1,3}})(?:industriali[sz]ed\s+)?(democracies)\b",
+    re.I,
+)
+DESCRIBED_NAMES = ("G7", "G20")
+
+
 def numbered_groups(question: str) -> list[str]:
-    """ "the group of seven major economies" is the G7, "the Group of 20" the G20: names retrieval looks for too."""
+    """ "the group of seven major economies" is the G7, "the Group of 20" the G20: names retrieval looks for too.
+    So are both for a grouping described without its number ("the club of major industrialized democracies")."""
     out = []
     for m in NUMBERED_SPELLED.finditer(question):
         count = m.group(2).lower()
         n = int(count) if count.isdigit() else COUNT_WORDS.index(count) + 1 if count in COUNT_WORDS else 0
         if n:
             out.append(f"G{n}")
+    if not out and DESCRIBED_GROUP.search(question):
+        out.extend(DESCRIBED_NAMES)
     return out
 
 
@@ -1309,8 +1324,10 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
             count = rf"{n}|{COUNT_WORDS[n - 1]}" if n <= len(COUNT_WORDS) else str(n)
             # … or "the club of seven" (a group, in other words)
             named = re.search(rf"\b({m.group(1)}[a-z]+|club|bloc|alliance)\s+of\s+(?:the\s+)?({count})\b", q.text, re.I)
-            if named:
-                c.terms |= set(tokens(named.group(0)))
+            described = DESCRIBED_GROUP.search(q.text) if m.group(0).replace("-", "") in DESCRIBED_NAMES else None
+            for found in (named, described):
+                if found:
+                    c.terms |= set(tokens(found.group(0)))
 
 
 def _link_signifying(q: QuestionInfo, cands: list[Candidate]) -> None:

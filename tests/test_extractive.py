@@ -1471,3 +1471,15 @@ def test_how_someone_feels_is_their_sentence_naming_a_feeling(seed_bot) -> None:
     first = "Who told CNN a transfer of Iranian ballistic missiles would be a significant escalation?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
     _quotes(seed_bot, "How does he feel about the reports?", "deeply concerned", history=history)
+
+
+def test_the_g7_described_without_its_name_is_the_g7(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import numbered_groups
+
+    assert numbered_groups("Which bloc of wealthy democracies warned Iran?") == ["G7", "G20"]
+    assert numbered_groups("What did the group of seven threaten?") == ["G7"]
+    assert numbered_groups("Which group of friends met?") == []
+    _quotes(
+        seed_bot, "What did the club of major industrialized democracies threaten Tehran with?", "significant measures"
+    )
+    _quotes(seed_bot, "Which bloc of wealthy democracies warned Iran?", "The G7")
