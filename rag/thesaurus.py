@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import os
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -381,15 +382,69 @@ def _plain(lemma: str) -> tuple[str, ...]:
     return plain
 
 
+PHRASAL_SENSES = 4  # the senses of a verb in two words the things around it may choose among
+
+
+@lru_cache(maxsize=4096)
+def _plain_for(lemma: str, things: frozenset[str]) -> tuple[str, ...]:
+    """The plain verbs of the sense of ``lemma`` that makes one of ``things`` (kinds of the question's nouns): "put
+    up" a plant is erected, a kind of constructing, and a plant is a construction; else those of the first sense."""
+    t = thesaurus()
+    if t and things:
+        for offset in t.synsets(lemma, "verb")[:PHRASAL_SENSES]:
+            lemmas, pointers = t.synset("verb", offset)
+            if _made(pointers) & things:
+                return tuple(w for w in lemmas if " " not in w)[:2]
+            for sym, pos, off in pointers:
+                if sym == "@" and pos == "verb":
+                    broader, up = t.synset("verb", off)
+                    if _made(up) & things:
+                        return tuple(w for w in broader if " " not in w)[:2]
+    return _plain(lemma)
+
+
+def _made(pointers: list[tuple[str, str, int]]) -> set[str]:
+    """The nouns a verb sense's derivation pointers lead to ("construct": construction)."""
+    t = thesaurus()
+    if not t:
+        return set()
+    return {w for sym, pos, off in pointers if sym == "+" and pos == "noun" for w in t.synset(pos, off)[0]}
+
+
+# Kinds too broad to choose a sense by: "stepped up attacks" is no move, though an attack is an act
+BROADEST = frozenset(
+    "act action activity deed event object entity thing whole unit move change abstraction group artifact artefact "
+    "matter process attribute relation".split()
+) | {"physical object", "physical entity", "psychological feature", "human action", "human activity", "abstract entity"}
+DETERMINERS = frozenset("a an the some any its their his her our this that these those new".split())
+KIND_OF = re.compile(r"^(?:what|which)\s+(?:(?:sort|kind|type)s?\s+of\s+)?([a-z]+)\b")
+
+
+def _made_thing(ws: list[str], after: int) -> str:
+    """What a verb in two words acts on: the noun right after it ("put up a plant"), or the one a question asks
+    about when nothing follows ("what sort of plant was Moscow putting up?"); "" when neither."""
+    rest = [w for w in ws[after : after + 4] if w not in DETERMINERS | {"kind", "sort", "type", "of"}]
+    if rest and is_noun(rest[0], strict=True):
+        return rest[0]
+    if after < len(ws) and ws[after] not in {"with", "for", "by", "to", "in", "at", "on", "from"}:
+        return ""
+    asked = KIND_OF.match(" ".join(ws))
+    return asked.group(1) if asked and is_noun(asked.group(1), strict=True) else ""
+
+
 def phrasal_verbs(ws: list[str]) -> list[tuple[int, str, tuple[str, ...]]]:
     """Verbs in two words WordNet knows, with the plain verbs of their first sense: "pass away" → die, decease;
-    "handed over" → deliver; "step down" → quit, resign. As (position of the verb, lemma, plain verbs)."""
+    "handed over" → deliver; "step down" → quit, resign. As (position of the verb, lemma, plain verbs).
+
+    A sense that makes what the words speak of goes first: "putting up a plant" is constructing, not posting."""
     found = []
     for i, (verb, particle) in enumerate(zip(ws, ws[1:], strict=False)):
         if particle not in PARTICLES:
             continue
+        made = _made_thing(ws, i + 2)
+        things = frozenset(kinds(made, 6)) - BROADEST if made else frozenset()
         for base in dict.fromkeys([verb, *verb_bases(verb)]):
-            plain = _plain(f"{base}_{particle}")
+            plain = _plain_for(f"{base}_{particle}", things) if _plain(f"{base}_{particle}") else ()
             if plain:
                 found.append((i, f"{base}_{particle}", plain))
                 break

@@ -1483,3 +1483,18 @@ def test_the_g7_described_without_its_name_is_the_g7(seed_bot) -> None:  # noqa:
         seed_bot, "What did the club of major industrialized democracies threaten Tehran with?", "significant measures"
     )
     _quotes(seed_bot, "Which bloc of wealthy democracies warned Iran?", "The G7")
+
+
+def test_a_verb_in_two_words_means_what_it_does_to_the_thing_it_acts_on(seed_bot) -> None:  # noqa: ANN001
+    from rag.text import words
+    from rag.thesaurus import phrasal_verbs
+
+    def plain(text: str) -> tuple[str, ...]:
+        return phrasal_verbs(words(text))[0][2]
+
+    # a plant put up is built; a poster put up is posted; attacks stepped up are intensified
+    assert "construct" in plain("what sort of plant was moscow putting up with tehran's help")
+    assert "construct" in plain("they set up a factory")
+    assert plain("who put up the poster") == ("post",)
+    assert "intensify" in plain("Russia has stepped up attacks on cities")
+    _quotes(seed_bot, "Has Moscow been putting up some kind of plant with Tehran's help?", "drone-manufacturing")
