@@ -73,7 +73,9 @@ HOW_TO = re.compile(
 )
 # "How does a turbojet engine actually work?": how something works, not that the article names it
 HOW_IT_WORKS = re.compile(
-    r"^\W*how\s+(does|do|did|can)\s+(.+?)\s+(?:actually\s+|really\s+|even\s+)?(work|function|operate)\b", re.I
+    r"^\W*(?:(?:can\s+you\s+|please\s+)?(?:explain|describe|tell\s+me)\s+)?how\s+(does|do|did|can|)\s*(.+?)\s+"
+    r"(?:actually\s+|really\s+|even\s+)?(works?|functions?|operates?)\b",
+    re.I,
 )
 WORKING = frozenset(stem(w) for w in ("work", "function", "operate"))
 NEXT_BONUS = 0.4  # "And now?": the sentence right after the one that answered before (the question has no words)
@@ -2485,10 +2487,14 @@ class ExtractiveAnswerer:
                 return self._abstain(f"The article doesn't say how to {asked}.", f"no sentence says how to {verb}")
         works = HOW_IT_WORKS.match(q.text) if not q.previous else None
         if works and not WORKING & set(best.terms):
-            does = works.group(3).lower() + ("s" if works.group(1).lower() == "does" else "")
+            verb = works.group(3).lower().removesuffix("s")
+            does = (
+                works.group(3).lower()
+                if not works.group(1)
+                else verb + ("s" if works.group(1).lower() == "does" else "")
+            )
             return self._abstain(
-                f"The article doesn't say how {works.group(2).strip()} {does}.",
-                f"no sentence says how it {works.group(3).lower()}s",
+                f"The article doesn't say how {works.group(2).strip()} {does}.", f"no sentence says how it {verb}s"
             )
         chosen = [best]
         if (q.slot == "reason" or JUDGEMENT_ASKED.search(q.text)) and CONCLUDES.match(best.text):

@@ -1498,3 +1498,10 @@ def test_a_verb_in_two_words_means_what_it_does_to_the_thing_it_acts_on(seed_bot
     assert plain("who put up the poster") == ("post",)
     assert "intensify" in plain("Russia has stepped up attacks on cities")
     _quotes(seed_bot, "Has Moscow been putting up some kind of plant with Tehran's help?", "drone-manufacturing")
+
+
+def test_how_something_works_asked_as_a_request_needs_a_sentence_saying_how(seed_bot) -> None:  # noqa: ANN001
+    # "drone and turbojet engines" are named, not explained
+    _refuses(seed_bot, "explain how a turbojet engine actually works")
+    ans = seed_bot.ask("how the sanctions work")
+    assert ans.abstained and "how the sanctions work." in ans.text, ans.text
