@@ -1578,6 +1578,15 @@ class ExtractiveAnswerer:
             for e in q.entities
             if _demonym(e) and e.lower()[:4] in places and (e.lower() not in asked or _of_country(e, cand.text))
         }
+        # "the Islamic Republic" is said by "Iran": the Islamic Republic of Iran
+        several = any(" " in e for e in q.entities)
+        full_names = {p for n in entities_in(cand.text) for p in place_names(n)} if several else set()
+        full_named = {
+            t
+            for e in q.entities
+            if " " in e and any(p.startswith(f"{e.lower()} of ") for p in full_names)
+            for t in tokens(e)
+        }
         news = bool(FIRST_WITH_NEWS.search(q.text))  # "the first to reveal it": "broke the news"
         reacting = _reaction_by(q.text)  # "How did Iran respond?": "Iran's mission … denied"
         reacts = bool(reacting) and _reacts(reacting, cand.text)
@@ -1589,6 +1598,7 @@ class ExtractiveAnswerer:
                 or _said_related(phrases.get(t), cand.terms, derived=True)
                 or (quoted and t in qwords and _saying(qwords[t]))
                 or t in demonyms
+                or t in full_named
                 or (t in FIRST_NEWS_TERMS and news and _said_related(BROKE_NEWS, cand.terms))
                 or (t in REACTION_WORDS and reacts)
                 or (t in GIVING and bool(GETTING & set(cand.terms)))

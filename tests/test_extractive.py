@@ -1505,3 +1505,9 @@ def test_how_something_works_asked_as_a_request_needs_a_sentence_saying_how(seed
     _refuses(seed_bot, "explain how a turbojet engine actually works")
     ans = seed_bot.ask("how the sanctions work")
     assert ans.abstained and "how the sanctions work." in ans.text, ans.text
+
+
+def test_a_place_called_by_the_start_of_its_full_name_is_said_by_its_name(seed_bot) -> None:  # noqa: ANN001
+    # "Islamic Republic" is no word the sentence about Shoigu's visit to Iran leaves unsaid
+    question = "Which former head of Moscow's military establishment traveled to the Islamic Republic to inspect it?"
+    _quotes(seed_bot, question, "Sergei Shoigu")
