@@ -2222,9 +2222,12 @@ class ExtractiveAnswerer:
         antecedent = _antecedent(q, cands)
         if antecedent:
             best, ranked = _first(antecedent, ranked)
+        # "Which outlet had the scoop?" shares no words with "The Wall Street Journal broke the news…", which says it
+        told_first = any(breaks_news(q, c.text) for c in cands)
         if (
             not bare
             and not reported
+            and not told_first
             and (
                 (top_dense < OFF_TOPIC_DENSE and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE)
                 or (top_dense < OFF_TOPIC_FLOOR and said_as_asked < 0.5)

@@ -1511,3 +1511,8 @@ def test_a_place_called_by_the_start_of_its_full_name_is_said_by_its_name(seed_b
     # "Islamic Republic" is no word the sentence about Shoigu's visit to Iran leaves unsaid
     question = "Which former head of Moscow's military establishment traveled to the Islamic Republic to inspect it?"
     _quotes(seed_bot, question, "Sergei Shoigu")
+
+
+def test_who_had_the_scoop_is_on_topic_when_the_article_says_who_broke_the_news(seed_bot) -> None:  # noqa: ANN001
+    _quotes(seed_bot, "Which outlet had the scoop on this?", "Wall Street Journal broke the news")
+    _refuses(seed_bot, "Which outlet had the scoop on the World Cup?")
