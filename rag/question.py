@@ -605,8 +605,10 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "agent"  # "Has any country other than Iran sent missiles?" asks which one
     unit = None
     if slot == "measure":
+        # "How long has Moscow been trying to get short-range rockets?" asks for a time, whatever else it names
+        duration = re.search(UNIT_FAMILIES["duration"][0], question, re.I)
         for family, (asks, _units) in UNIT_FAMILIES.items():
-            if re.search(asks, question, re.I):
+            if (family == "duration" or not duration) and re.search(asks, question, re.I):
                 unit = family
                 break
     # "What might be behind the delivery?", "… say was behind it?" ask why; "What was behind the door?" does not

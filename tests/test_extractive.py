@@ -1516,3 +1516,12 @@ def test_a_place_called_by_the_start_of_its_full_name_is_said_by_its_name(seed_b
 def test_who_had_the_scoop_is_on_topic_when_the_article_says_who_broke_the_news(seed_bot) -> None:  # noqa: ANN001
     _quotes(seed_bot, "Which outlet had the scoop on this?", "Wall Street Journal broke the news")
     _refuses(seed_bot, "Which outlet had the scoop on the World Cup?")
+
+
+def test_how_long_someone_has_been_at_it_asks_for_a_time_though_the_question_names_a_range(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import analyse
+
+    assert analyse("How long has Moscow been trying to acquire short-range rockets from Tehran?").unit == "duration"
+    assert analyse("How long is the range of the Ababil?").unit == "distance"
+    question = "How long has Moscow been trying to acquire short-range rockets from Tehran?"
+    _quotes(seed_bot, question, "as early as last September")
