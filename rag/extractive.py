@@ -1064,12 +1064,18 @@ def _owner(text: str, role: str) -> list[str]:
     """Who a role belongs to: "Russia's president", "Russian President", "president of Russia", "spokesperson for
     Russia" → ["russi"]."""
     owners: list[str] = []
-    for m in re.finditer(rf"\b((?-i:[A-Z])[\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", text, re.I):
-        if m.group(1)[:1].isupper() and m.group(1).lower() not in STOPWORDS:
-            # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
-            before = re.search(r"(?:\b[A-Z][\w]+\s+)*$", text[: m.start(1)])
-            named = [*(before.group(0).split() if before else []), m.group(1)]
-            owners.extend(w.lower()[:5] for w in named if w.lower() not in STOPWORDS)
+
+    def name(w: str) -> bool:  # "US" is a name, though "us" is a small word
+        return w[:1].isupper() and (w.isupper() or w.lower() not in STOPWORDS)
+
+    # (right before the role too: in "Which US official", "Which" is no owner)
+    for pattern in (rf"\b((?-i:[A-Z])[\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", rf"\b((?-i:[A-Z])[\w]+)\s+{role}\b"):
+        for m in re.finditer(pattern, text, re.I):
+            if name(m.group(1)):
+                # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
+                before = re.search(r"(?:\b[A-Z][\w]+\s+)*$", text[: m.start(1)])
+                named = [*(before.group(0).split() if before else []), m.group(1)]
+                owners.extend(w.lower()[:5] for w in named if name(w))
     for m in re.finditer(
         rf"\b{role}(?:\s+[a-z]+)?\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?((?:[A-Z][\w]+\s+)*[A-Z][\w]+)", text
     ):

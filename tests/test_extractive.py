@@ -1525,3 +1525,11 @@ def test_how_long_someone_has_been_at_it_asks_for_a_time_though_the_question_nam
     assert analyse("How long is the range of the Ababil?").unit == "distance"
     question = "How long has Moscow been trying to acquire short-range rockets from Tehran?"
     _quotes(seed_bot, question, "as early as last September")
+
+
+def test_an_official_of_a_country_in_capitals_is_that_countrys(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _owner
+
+    # "US" is a name, not the word "us", and "Which" owns nothing
+    assert _owner("Which US official commented?", "official") == ["us"]
+    _quotes(seed_bot, "Which US official commented on the reports?", "Sean Savett")
