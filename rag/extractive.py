@@ -2449,12 +2449,15 @@ class ExtractiveAnswerer:
             # another post, and the article never speaks of the one asked for
             return self._abstain(f"The article doesn't say who the {held} is.", f"no sentence speaks of a {held}")
         choice = _alternatives(q.text) if q.slot == "yesno" else []
+        # (a name is said by name: "the Caspian" is not said by "Russia", the country on its shore)
+        names = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+", q.text[1:])}
         if choice and not any(
-            _has_term(t, best.terms) or _said_related(related_stems(w), best.terms) for w, t in choice
+            _has_term(t, best.terms) or (w not in names and _said_related(related_stems(w), best.terms))
+            for w, t in choice
         ):
             # "Were they shipped by sea or flown in by aircraft?" is answered only by a sentence saying one of them.
             return self._abstain(
-                f"The article doesn't say whether {' or '.join(w for w, _ in choice)}.",
+                f"The article doesn't say whether {' or '.join(w.title() if w in names else w for w, _ in choice)}.",
                 "no sentence says any of the alternatives asked about",
             )
         advice = ADVICE_ASKED.search(q.text)

@@ -1533,3 +1533,9 @@ def test_an_official_of_a_country_in_capitals_is_that_countrys(seed_bot) -> None
     # "US" is a name, not the word "us", and "Which" owns nothing
     assert _owner("Which US official commented?", "official") == ["us"]
     _quotes(seed_bot, "Which US official commented on the reports?", "Sean Savett")
+
+
+def test_a_place_offered_as_an_alternative_is_said_by_name(seed_bot) -> None:  # noqa: ANN001
+    # "their transport comes as Russia…" names no sea: the Caspian is not said by the country on its shore
+    ans = seed_bot.ask("Were the missiles shipped by sea across the Caspian or flown in?")
+    assert ans.abstained and not ans.citations and "Caspian" in ans.text, ans.text
