@@ -504,7 +504,9 @@ def truecase(question: str, names: Sequence[str] = ()) -> str:
         if " " in name and re.search(rf"\b{re.escape(name.lower())}\b", question):
             question = re.sub(rf"\b{re.escape(name.lower())}\b", name.replace("\\", r"\\"), question)
         for w in name.split():
-            if w[:1].isupper() and not is_common_word(w.lower()) and w.lower() not in STOPWORDS:
+            # (letters the article writes in capitals name something, though WordNet knows them: "nato", "cnn")
+            acronym = w.isupper() and 3 <= len(w) <= 5
+            if w[:1].isupper() and (acronym or not is_common_word(w.lower())) and w.lower() not in STOPWORDS:
                 cased.setdefault(w.lower(), w)
         initials = "".join(w[0] for w in name.split() if w[:1].isupper())
         known = len(initials) >= 2 and tuple(tokens(name)) in related_stems(initials.lower(), True)

@@ -1539,3 +1539,11 @@ def test_a_place_offered_as_an_alternative_is_said_by_name(seed_bot) -> None:  #
     # "their transport comes as Russia…" names no sea: the Caspian is not said by the country on its shore
     ans = seed_bot.ask("Were the missiles shipped by sea across the Caspian or flown in?")
     assert ans.abstained and not ans.citations and "Caspian" in ans.text, ans.text
+
+
+def test_letters_the_article_writes_in_capitals_name_something_in_a_lower_case_question(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import truecase
+
+    # WordNet knows "nato" as a word; the article writes it as a name
+    assert truecase("when was nato founded", ["NATO", "CNN"]) == "when was NATO founded"
+    _refuses(seed_bot, "when was nato founded")
