@@ -315,7 +315,8 @@ CAUSAL = re.compile(
 BEHIND_ASKED = re.compile(
     r"\bbehind\b|\b(?:reasons?|causes?|motives?|motivations?)\s+(?:for|of|behind)\b|\bwhat\s+(?:caused|prompted|drove)\b|"
     r"\bwhat\s+(?:could|might|may|would|is)\s+(?:be\s+)?driving\b|"  # "what could be driving it?"
-    r"\bexplain\b|\bexplanations?\b",  # "What does the WSJ think might explain the delivery?"
+    r"\bexplain\b|\bexplanations?\b|"  # "What does the WSJ think might explain the delivery?"
+    r"\b(?:say|says|said)\s+why\b",  # "Did that paper say why it might have happened?"
     re.I,
 )
 GIVES_CAUSE = re.compile(

@@ -1547,3 +1547,9 @@ def test_letters_the_article_writes_in_capitals_name_something_in_a_lower_case_q
     # WordNet knows "nato" as a word; the article writes it as a name
     assert truecase("when was nato founded", ["NATO", "CNN"]) == "when was NATO founded"
     _refuses(seed_bot, "when was nato founded")
+
+
+def test_whether_a_paper_said_why_asks_for_the_cause_it_reported(seed_bot) -> None:  # noqa: ANN001
+    first = "Who first reported that Iran delivered the missiles?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    _quotes(seed_bot, "did that paper say why it might have happened", "could be a result of", history=history)
