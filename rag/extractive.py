@@ -1339,6 +1339,19 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
                     c.terms |= set(tokens(found.group(0)))
 
 
+def _link_full_names(q: QuestionInfo, cands: list[Candidate]) -> None:
+    """A place called by the start of its full name says what its name says: "the Islamic Republic" is said by a
+    sentence naming Iran (the Islamic Republic of Iran)."""
+    several = [e for e in q.entities if " " in e]
+    if not several:
+        return
+    for c in cands:
+        full = {p for n in entities_in(c.text) for p in place_names(n)}
+        for e in several:
+            if any(p.startswith(f"{e.lower()} of ") for p in full):
+                c.terms |= set(tokens(e))
+
+
 def _link_signifying(q: QuestionInfo, cands: list[Candidate]) -> None:
     """ "What does that warning show?": a sentence saying what something underscores, suggests or means says the
     showing asked about, in its own word."""
@@ -2199,6 +2212,7 @@ class ExtractiveAnswerer:
         if letters:
             return self._abstain(f"The article doesn't say what {letters} stands for.", "no sentence spells it out")
         _link_acronyms(q, cands)
+        _link_full_names(q, cands)
         _link_federal(q, cands, getattr(self._local, "document", ""))
         _link_signifying(q, cands)
         self.score(q, cands, query_vector)

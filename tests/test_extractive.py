@@ -1553,3 +1553,8 @@ def test_whether_a_paper_said_why_asks_for_the_cause_it_reported(seed_bot) -> No
     first = "Who first reported that Iran delivered the missiles?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
     _quotes(seed_bot, "did that paper say why it might have happened", "could be a result of", history=history)
+
+
+def test_a_place_called_by_the_start_of_its_full_name_counts_as_said_in_the_evidence(seed_bot) -> None:  # noqa: ANN001
+    question = "Why was the former defence chief's trip to the Islamic Republic considered a notable moment?"
+    _quotes(seed_bot, question, "first public display")
