@@ -264,8 +264,19 @@ def name_kind(question: str) -> str | None:
     if not m:
         return None
     head = [w for w in m.group(1).split() if w.isalpha()]
-    named = next((i for i, w in enumerate(head) if w[:1].isupper() and any(v[:1].islower() for v in head[:i])), None)
-    head = head[:named]  # "the missile system Shoigu went to see": the clause after the noun is not it
+    named = next(
+        (
+            i
+            for i, w in enumerate(head)
+            if w[:1].isupper()
+            and not (_demonym(w) and head[i - 1].lower() not in ("the", "a", "an"))
+            and any(v[:1].islower() for v in head[:i])
+        ),
+        None,
+    )
+    # "the missile system Shoigu went to see", "… the Russian minister went to see": the clause after the noun is
+    # not it ("the former Russian defence chief": an adjective in capitals within the noun's words opens none)
+    head = head[:named]
     # "the HSE inspector leading the investigation": a clause opened by a verb form after a noun is not the noun
     clause = next(
         (

@@ -1558,3 +1558,12 @@ def test_whether_a_paper_said_why_asks_for_the_cause_it_reported(seed_bot) -> No
 def test_a_place_called_by_the_start_of_its_full_name_counts_as_said_in_the_evidence(seed_bot) -> None:  # noqa: ANN001
     question = "Why was the former defence chief's trip to the Islamic Republic considered a notable moment?"
     _quotes(seed_bot, question, "first public display")
+
+
+def test_the_name_asked_for_is_of_the_noun_an_adjective_in_capitals_describes(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import name_kind
+
+    assert name_kind("What's the name of the former Russian defence chief who travelled to Tehran?") == "chief"
+    # … though one after "the" opens a clause: "the IRGC missile system the Russian minister went to see"
+    _quotes(seed_bot, "What is the name of the IRGC missile system the Russian minister went to see?", "Ababil")
+    _quotes(seed_bot, "What's the name of the former Russian defence chief who travelled to Tehran?", "Sergei Shoigu")
