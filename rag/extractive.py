@@ -1080,19 +1080,18 @@ def _owner(text: str, role: str) -> list[str]:
     def name(w: str) -> bool:  # "US" is a name, though "us" is a small word
         return w[:1].isupper() and (w.isupper() or w.lower() not in STOPWORDS)
 
-    # (right before the role too: in "Which US official", "Which" is no owner)
-    for pattern in (rf"\b((?-i:[A-Z])[\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b", rf"\b((?-i:[A-Z])[\w]+)\s+{role}\b"):
-        for m in re.finditer(pattern, text, re.I):
-            if name(m.group(1)):
-                # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
-                before = re.search(r"(?:\b[A-Z][\w]+\s+)*$", text[: m.start(1)])
-                named = [*(before.group(0).split() if before else []), m.group(1)]
-                owners.extend(w.lower()[:5] for w in named if name(w))
+    # (tried at every word, as a lookahead: in "Which US official", "Which" is no owner and "US" is)
+    for m in re.finditer(rf"\b(?=((?-i:[A-Z])[\w]+)(?:['’]s)?\s+(?:\w+\s+)?{role}\b)", text, re.I):
+        if name(m.group(1)):
+            # The whole name owns it: "Corran Air's chief executive" belongs to Corran Air, not to "Air".
+            before = re.search(r"(?:\b[A-Z][\w]+\s+)*$", text[: m.start(1)])
+            named = [*(before.group(0).split() if before else []), m.group(1)]
+            owners.extend(w.lower()[:5] for w in named if name(w))
     for m in re.finditer(
         rf"\b{role}(?:\s+[a-z]+)?\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?((?:[A-Z][\w]+\s+)*[A-Z][\w]+)", text
     ):
         owners.extend(w.lower()[:5] for w in m.group(1).split())
-    return owners
+    return list(dict.fromkeys(owners))
 
 
 def _leads_for_others(question: str, sentence: str) -> bool:
@@ -1100,11 +1099,7 @@ def _leads_for_others(question: str, sentence: str) -> bool:
     President" for "Who leads Germany?")."""
     said = _title_owners(sentence, LEADER_WORDS)
     places = {w for e in entities_in(question) for w in e.split()}
-    if not said or not places:
-        return False
-    for _ in range(2):  # "Tehran": Iran
-        places |= {p for w in places for parts in same_place(w) for p in parts if len(parts) == 1}
-    return not ({w.lower()[:5] for w in places} & said)
+    return bool(said and places) and not (_with_seats(places) & said)
 
 
 def _names_role(q: QuestionInfo, best: Candidate) -> bool:
@@ -1156,10 +1151,15 @@ def _other_owner(question: str, sentence: str) -> bool:
     if any(_us_government(e) for e in entities_in(question)) and any(federal_agency(e) for e in entities_in(sentence)):
         return False  # "the US spokesperson": a federal agency's speaks for the US government
     # The owner named by its seat ("the Kremlin's defence minister": Moscow, Russia) is the same owner.
-    places = {w for w in re.findall(r"[A-Z][\w]+", question) if w.lower()[:5] in asked}
+    return not (_with_seats({w for w in re.findall(r"[A-Z][\w]+", question) if w.lower()[:5] in asked}) & said)
+
+
+def _with_seats(places: set[str]) -> set[str]:
+    """The owners a set of names stands for, as _owner gives them (five letters): the places themselves and those
+    they are part of, two steps up ("the Kremlin": Moscow, Russia)."""
     for _ in range(2):
-        places |= {p for w in places for parts in same_place(w) for p in parts if len(parts) == 1}
-    return not ({w.lower()[:5] for w in places} & said)
+        places = places | {p for w in places for parts in same_place(w) for p in parts if len(parts) == 1}
+    return {w.lower()[:5] for w in places}
 
 
 def _speaker_says(question: str, text: str, said_terms: set[str] | None = None) -> bool:
@@ -1350,17 +1350,20 @@ def _link_acronyms(q: QuestionInfo, cands: list[Candidate]) -> None:
                     c.terms |= set(tokens(found.group(0)))
 
 
+def _starts_full_name(name: str, names: Collection[str]) -> bool:
+    """A name in several words is the start of the full name of a place among ``names``: "the Islamic Republic" is
+    Iran, the Islamic Republic of Iran."""
+    return " " in name and any(p.startswith(f"{name.lower()} of ") for n in names for p in place_names(n))
+
+
 def _link_full_names(q: QuestionInfo, cands: list[Candidate]) -> None:
     """A place called by the start of its full name says what its name says: "the Islamic Republic" is said by a
-    sentence naming Iran (the Islamic Republic of Iran)."""
-    several = [e for e in q.entities if " " in e]
-    if not several:
-        return
-    for c in cands:
-        full = {p for n in entities_in(c.text) for p in place_names(n)}
-        for e in several:
-            if any(p.startswith(f"{e.lower()} of ") for p in full):
-                c.terms |= set(tokens(e))
+    sentence naming Iran."""
+    for e in q.entities:
+        if " " in e:
+            for c in cands:
+                if _starts_full_name(e, entities_in(c.text)):
+                    c.terms |= set(tokens(e))
 
 
 def _link_signifying(q: QuestionInfo, cands: list[Candidate]) -> None:
@@ -1610,14 +1613,8 @@ class ExtractiveAnswerer:
             if _demonym(e) and e.lower()[:4] in places and (e.lower() not in asked or _of_country(e, cand.text))
         }
         # "the Islamic Republic" is said by "Iran": the Islamic Republic of Iran
-        several = any(" " in e for e in q.entities)
-        full_names = {p for n in entities_in(cand.text) for p in place_names(n)} if several else set()
-        full_named = {
-            t
-            for e in q.entities
-            if " " in e and any(p.startswith(f"{e.lower()} of ") for p in full_names)
-            for t in tokens(e)
-        }
+        cand_entities = entities_in(cand.text)
+        full_named = {t for e in q.entities if _starts_full_name(e, cand_entities) for t in tokens(e)}
         news = bool(FIRST_WITH_NEWS.search(q.text))  # "the first to reveal it": "broke the news"
         reacting = _reaction_by(q.text)  # "How did Iran respond?": "Iran's mission … denied"
         reacts = bool(reacting) and _reacts(reacting, cand.text)
@@ -1831,7 +1828,7 @@ class ExtractiveAnswerer:
                 continue  # "Which TV network…?": the kind of name asked for, in letters that name none
             if len(ent_terms) == 1 and _said_related(related_stems(ent.lower()), name_terms):  # "Tehran": "Iran"
                 continue
-            if " " in ent and any(p.startswith(f"{ent.lower()} of ") for n in names for p in place_names(n)):
+            if _starts_full_name(ent, names):
                 continue  # "the Islamic Republic": the Islamic Republic of Iran, which the passages name
             if federal and _us_government(ent):
                 continue  # "Washington", "the White House": the government whose agency the article names
@@ -2255,11 +2252,11 @@ class ExtractiveAnswerer:
         if antecedent:
             best, ranked = _first(antecedent, ranked)
         # "Which outlet had the scoop?" shares no words with "The Wall Street Journal broke the news…", which says it
-        told_first = any(breaks_news(q, c.text) for c in cands)
+        told = [c for c in cands if breaks_news(q, c.text)]
         if (
             not bare
             and not reported
-            and not told_first
+            and not told
             and (
                 (top_dense < OFF_TOPIC_DENSE and min(top_cov, said_as_asked + 0.5 * top_cov) < OFF_TOPIC_COVERAGE)
                 or (top_dense < OFF_TOPIC_FLOOR and said_as_asked < 0.5)
@@ -2294,7 +2291,7 @@ class ExtractiveAnswerer:
                 best, ranked = _first(leaders[0], ranked)
         # "Which outlet first reported that Iran sent them?": the sentence saying who broke the news, not one that
         # tells the news in the question's words
-        scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and breaks_news(q, c.text)]
+        scoop = [c for c in ranked if c.score >= SLOT_MARGIN * best.score and c in told]
         if scoop and scoop[0] is not best:
             best, ranked = _first(scoop[0], ranked)
         if HOW_FEEL.search(q.text) and not _tells_feeling(best.text):
@@ -2476,7 +2473,7 @@ class ExtractiveAnswerer:
             return self._abstain(f"The article doesn't say who the {held} is.", f"no sentence speaks of a {held}")
         choice = _alternatives(q.text) if q.slot == "yesno" else []
         # (a name is said by name: "the Caspian" is not said by "Russia", the country on its shore)
-        names = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+", q.text[1:])}
+        names = {w.lower() for e in q.entities for w in e.split()}
         if choice and not any(
             _has_term(t, best.terms) or (w not in names and _said_related(related_stems(w), best.terms))
             for w, t in choice

@@ -441,11 +441,11 @@ def phrasal_verbs(ws: list[str]) -> list[tuple[int, str, tuple[str, ...]]]:
     for i, (verb, particle) in enumerate(zip(ws, ws[1:], strict=False)):
         if particle not in PARTICLES:
             continue
-        made = _made_thing(ws, i + 2)
-        things = frozenset(kinds(made, 6)) - BROADEST if made else frozenset()
         for base in dict.fromkeys([verb, *verb_bases(verb)]):
-            plain = _plain_for(f"{base}_{particle}", things) if _plain(f"{base}_{particle}") else ()
-            if plain:
-                found.append((i, f"{base}_{particle}", plain))
+            lemma = f"{base}_{particle}"
+            if _plain(lemma):
+                made = _made_thing(ws, i + 2)
+                things = frozenset(kinds(made, 6)) - BROADEST if made else frozenset()
+                found.append((i, lemma, _plain_for(lemma, things)))
                 break
     return found
