@@ -52,6 +52,7 @@ from rag.thesaurus import (
     collocations,
     is_a,
     is_a_in_any_sense,
+    is_adjective_only,
     is_common_word,
     is_noun,
     is_plural_noun,
@@ -1710,7 +1711,10 @@ class ExtractiveAnswerer:
             strict = self._not_said_otherwise(q, [t for t in known if not _has_term(t, near)], best, strict=True)
             strict += self._not_said_otherwise(q, unknown, best, SOFT_LOW, strict=True) if unknown else []
             unsaid = [t for t in strict if t in event and not _said_related(rel.get(t), near)]
-            if event and len(unsaid) == len(event):
+            # What the event is, not how it is described: "its first nuclear test" is not said by "missiles"
+            qwords = {stem(w): w for w in words(q.text)}
+            core = [t for t in event if not (t in qwords and is_adjective_only(qwords[t]))] or event
+            if core and all(t in unsaid for t in core):
                 return unsaid
         return []
 

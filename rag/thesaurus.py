@@ -324,6 +324,14 @@ def is_noun(word: str, strict: bool = False) -> bool:
 
 
 @lru_cache(maxsize=20000)
+def is_adjective_only(word: str) -> bool:
+    """Whether WordNet knows ``word`` as an adjective and as nothing else ("nuclear"; not "test" or "close")."""
+    t = thesaurus()
+    w = word.lower()
+    return bool(t and t.base_forms(w, "adj") and not t.base_forms(w, "noun") and not t.base_forms(w, "verb"))
+
+
+@lru_cache(maxsize=20000)
 def is_adverb(word: str) -> bool:
     """Whether WordNet knows ``word`` as an adverb ("roughly", "exactly"); never without the WordNet files."""
     t = thesaurus()

@@ -1567,3 +1567,12 @@ def test_the_name_asked_for_is_of_the_noun_an_adjective_in_capitals_describes(se
     # … though one after "the" opens a clause: "the IRGC missile system the Russian minister went to see"
     _quotes(seed_bot, "What is the name of the IRGC missile system the Russian minister went to see?", "Ababil")
     _quotes(seed_bot, "What's the name of the former Russian defence chief who travelled to Tehran?", "Sergei Shoigu")
+
+
+def test_a_time_beside_the_words_describing_an_event_is_not_the_time_of_the_event(seed_bot) -> None:  # noqa: ANN001
+    from rag.thesaurus import is_adjective_only
+
+    assert is_adjective_only("nuclear") and not is_adjective_only("test") and not is_adjective_only("close")
+    # "since the Soviet era" beside "missiles … from North Korea": "nuclear" is said only as "missiles", the test never
+    _refuses(seed_bot, "When did North Korea carry out its first nuclear test?")
+    _quotes(seed_bot, "When was the strong statement issued?", "last March")
