@@ -2478,9 +2478,15 @@ class ExtractiveAnswerer:
         choice = _alternatives(q.text) if q.slot == "yesno" else []
         # (a name is said by name: "the Caspian" is not said by "Russia", the country on its shore)
         names = {w.lower() for e in q.entities for w in e.split()}
-        if choice and not any(
-            _has_term(t, best.terms) or (w not in names and _said_related(related_stems(w), best.terms))
-            for w, t in choice
+        # "confirm or reject": a stance on the truth is answered by any ("denied")
+        stance = any(_truth_stance(w) for w, _ in choice) and any(_truth_stance(w) for w in words(best.text))
+        if (
+            choice
+            and not stance
+            and not any(
+                _has_term(t, best.terms) or (w not in names and _said_related(related_stems(w), best.terms))
+                for w, t in choice
+            )
         ):
             # "Were they shipped by sea or flown in by aircraft?" is answered only by a sentence saying one of them.
             return self._abstain(

@@ -1576,3 +1576,10 @@ def test_a_time_beside_the_words_describing_an_event_is_not_the_time_of_the_even
     # "since the Soviet era" beside "missiles … from North Korea": "nuclear" is said only as "missiles", the test never
     _refuses(seed_bot, "When did North Korea carry out its first nuclear test?")
     _quotes(seed_bot, "When was the strong statement issued?", "last March")
+
+
+def test_an_either_or_question_on_a_stance_on_the_truth_is_answered_by_any_such_stance(seed_bot) -> None:  # noqa: ANN001
+    # "confirm or reject": "denied"
+    _quotes(
+        seed_bot, "Did Tehran's diplomats at the world body confirm or reject that the shipment happened?", "denied"
+    )
