@@ -123,6 +123,12 @@ DAY_SAID = re.compile(  # a month or a day, capitalised ("may" the verb is no mo
     rf"\b(?:{MONTHS.title()}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
 )
+EXACT_DATE = re.compile(r"\b(?:exact|precise|specific)\s+(?:date|day)\b", re.I)
+DAY_OF_MONTH = re.compile(  # "March 5", "5th of March", "Tuesday", "5/3/2024": a day, not only a month
+    rf"\b(?:{MONTHS.title()})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS.title()})\b|"
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+    r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
+)
 HOW_LONG_SINCE = re.compile(r"\bhow long\s+(?:has|have|had)\b[^?]*\bbeen\b", re.I)
 SINCE = re.compile(
     r"\bsince\s+(?:the\s+|its\s+|their\s+)?(?:\d|[A-Z]|outset|start|beginning|early|late|last)|\bas early as\b"
@@ -1890,6 +1896,8 @@ class ExtractiveAnswerer:
             return False  # "When is Iran's next election?": a date the article gives for something done is no answer
         if q.slot == "time" and WHAT_DATE.search(q.text) and not DAY_SAID.search(text) and not UNKNOWN_RE.search(text):
             return False  # "On what date was the meeting held?": "this winter" gives no date
+        if q.slot == "time" and EXACT_DATE.search(q.text) and not DAY_OF_MONTH.search(text):
+            return UNKNOWN_RE.search(text) is not None  # "On what exact date…?": "in January" is no exact date
         if _since_asked(q) and SINCE.search(text):
             return True  # "How long has Washington been warning?", "Since when?": "since the outset of the invasion"
         if q.slot in ("quantity", "measure") and HOW_MUCH.search(q.text) and scale_against_history(words(q.text), text):

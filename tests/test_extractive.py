@@ -1583,3 +1583,12 @@ def test_an_either_or_question_on_a_stance_on_the_truth_is_answered_by_any_such_
     _quotes(
         seed_bot, "Did Tehran's diplomats at the world body confirm or reject that the shipment happened?", "denied"
     )
+
+
+def test_an_exact_date_asks_for_a_day_not_only_a_month(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import DAY_OF_MONTH
+
+    assert DAY_OF_MONTH.search("on March 5") and DAY_OF_MONTH.search("the 5th of March")
+    assert not DAY_OF_MONTH.search("an unnamed official told CNN in January")
+    _refuses(seed_bot, "On what exact date did the Iranian missiles arrive in Russia?")
+    _quotes(seed_bot, "On what date did the G7 issue its statement?", "last March")
