@@ -1722,6 +1722,13 @@ class ExtractiveAnswerer:
             core = [t for t in event if not (t in qwords and is_adjective_only(qwords[t]))] or event
             if core and all(t in unsaid for t in core):
                 return unsaid
+            # "In which city is the drone factory built with Iran's help?": another sentence tells of the drones
+            # and Iran, and gives no place; a place beside neither is not the place of that
+            lacking = [t for t in event if t in known and t not in near]
+            unnamed = [t for e in q.entities if not _demonym(e) for t in tokens(e) if t not in near]
+            told = set(event) & set(known) | {t for e in q.entities if not _demonym(e) for t in tokens(e)}
+            if lacking and unnamed and any(c is not best and told <= c.terms for c in cands):
+                return lacking + unnamed
         return []
 
     def _reported_cause(self, q: QuestionInfo, ranked: list[Candidate]) -> Candidate | None:

@@ -1592,3 +1592,11 @@ def test_an_exact_date_asks_for_a_day_not_only_a_month(seed_bot) -> None:  # noq
     assert not DAY_OF_MONTH.search("an unnamed official told CNN in January")
     _refuses(seed_bot, "On what exact date did the Iranian missiles arrive in Russia?")
     _quotes(seed_bot, "On what date did the G7 issue its statement?", "last March")
+
+
+def test_a_place_beside_neither_the_thing_nor_the_name_asked_about_is_not_its_place(seed_bot) -> None:  # noqa: ANN001
+    # the drone plant built with Iran's help is told of without a place; "Moscow" beside China's aid is not its place
+    _refuses(
+        seed_bot, "According to the article, in which Russian city is the drone factory built with Iran's help located?"
+    )
+    _quotes(seed_bot, "Where did Shoigu view the Ababil systems?", "visited Iran")
