@@ -517,7 +517,9 @@ def _saying(word: str) -> bool:
 # answers it
 ADVICE_ASKED = re.compile(
     r"\b(?:the\s+)?(?:best|ideal|worst|cheapest|nicest)\s+(?:[a-z]+\s+)?(?:time|season|month|place|spot|way|restaurant|hotel)"
-    r"s?\b(?:\s+of\s+(?:the\s+)?year)?",
+    r"s?\b(?:\s+of\s+(?:the\s+)?year)?|"
+    # … or any "the best things": "what are the best tourist attractions in Tehran" (not "the best known")
+    r"\bthe\s+(?:best|ideal|worst|cheapest|nicest)\s+(?!known\b)[a-z]+(?:\s+[a-z]+s\b)?",
     re.I,
 )
 # … and so is a recommendation asked of the answerer: "Can you recommend…?", "What would you suggest…?"

@@ -1600,3 +1600,11 @@ def test_a_place_beside_neither_the_thing_nor_the_name_asked_about_is_not_its_pl
         seed_bot, "According to the article, in which Russian city is the drone factory built with Iran's help located?"
     )
     _quotes(seed_bot, "Where did Shoigu view the Ababil systems?", "visited Iran")
+
+
+def test_the_best_things_of_a_place_are_advice_only_a_recommending_sentence_gives(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import ADVICE_ASKED
+
+    assert not ADVICE_ASKED.search("Which grape varieties is the Wachau best known for?")
+    # "visiting Iran … first public display" recommends nothing
+    _refuses(seed_bot, "what are the best tourist attractions to see in Tehran")
