@@ -1813,6 +1813,25 @@ class ExtractiveAnswerer:
             and is_noun(b, strict=True)
             and not verb_bases(a)  # "supply drones" is something done, not a kind of drone
         }
+        # … nor "the national football team" by "the United Nations": a word said only by a word of a name, before a
+        # noun left unsaid, describes something the sentence does not speak of
+        loose = [
+            a
+            for a, b in zip(ws, ws[1:], strict=False)
+            if f"{a}_{b}" not in known
+            and stem(a) in subject
+            and stem(a) not in unsaid
+            and not _has_term(stem(a), best.terms)
+            and stem(b) in unsaid
+            and is_noun(b, strict=True)
+            and not verb_bases(a)
+        ]
+        named_words = {w.lower() for e in entities_in(best.text) for w in words(e)}
+        cwords = [w for w in words(best.text) if w not in STOPWORDS and len(w) > 2 and w not in named_words]
+        if loose and cwords:
+            m = self.vectors(loose + cwords)
+            sims = (m[: len(loose)] @ m[len(loose) :].T).max(axis=1)
+            modifiers |= {stem(a) for a, sim in zip(loose, sims, strict=True) if sim < SOFT_SAID}
         if len(set(unsaid) | heads | modifiers) < len(subject):
             return []
         return [qwords[t] for t in subject]

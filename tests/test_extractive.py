@@ -1608,3 +1608,10 @@ def test_the_best_things_of_a_place_are_advice_only_a_recommending_sentence_give
     assert not ADVICE_ASKED.search("Which grape varieties is the Wachau best known for?")
     # "visiting Iran … first public display" recommends nothing
     _refuses(seed_bot, "what are the best tourist attractions to see in Tehran")
+
+
+def test_a_word_said_only_by_a_name_does_not_say_what_it_describes(seed_bot) -> None:  # noqa: ANN001
+    # "national" is said only by "the United Nations"; the football team never
+    _refuses(seed_bot, "how did iran's national football team do at the last world cup")
+    # "arms production" is said in other words ("military manufacturing")
+    _quotes(seed_bot, "What has Beijing done for Moscow's arms production capacity?", "military manufacturing")
