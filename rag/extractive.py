@@ -2369,7 +2369,13 @@ class ExtractiveAnswerer:
         title = WHO_IS.match(q.text)  # "What office does X hold?" is answered by a title, not the word "office"
         # "Does Calder State University have a football team?" is about a team the article never speaks of; "Did
         # Tehran confirm or reject the reports?" asks for a stance, said in the article's own words
-        asks_about = q.slot == "other" or (q.slot == "yesno" and not any(_stance(w) for w in asked_verbs(q.text)))
+        # "Why is K-pop banned in North Korea?" is about a ban the article never speaks of; "What might lie behind the
+        # handover?" about a cause, said in the article's own words
+        asks_about = (
+            q.slot == "other"
+            or (q.slot == "reason" and not reported and not BEHIND_ASKED.search(q.text))
+            or (q.slot == "yesno" and not any(_stance(w) for w in asked_verbs(q.text)))
+        )
         # "How does the US feel about it?" is answered by a feeling ("deeply concerned"), not the word "feel"
         feeling = HOW_FEEL.search(q.text) and _tells_feeling(best.text)
         # … nor "How did Washington's security officials characterize it?" by the words saying who judges: by what

@@ -1615,3 +1615,10 @@ def test_a_word_said_only_by_a_name_does_not_say_what_it_describes(seed_bot) -> 
     _refuses(seed_bot, "how did iran's national football team do at the last world cup")
     # "arms production" is said in other words ("military manufacturing")
     _quotes(seed_bot, "What has Beijing done for Moscow's arms production capacity?", "military manufacturing")
+
+
+def test_why_something_the_article_never_speaks_of_happens_is_refused(seed_bot) -> None:  # noqa: ANN001
+    # a sentence naming North Korea says nothing of a ban
+    _refuses(seed_bot, "why is k-pop banned in north korea")
+    _quotes(seed_bot, "According to the Journal, what might lie behind the handover?", "collaboration")
+    _quotes(seed_bot, "Why did Shoigu go to Iran?", "to view")
