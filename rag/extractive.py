@@ -205,6 +205,16 @@ SIGNIFIES = re.compile(
     re.I,
 )
 EXPLAINS_BONUS = 0.15  # a sentence giving the cause, condition or judgement asked for
+# A follow-up that is only a name: "And China?", "What about the G7?"
+NAME_ONLY = re.compile(r"^\W*(?:(?:and|also|so|but)\s+)?(?:(?:what|how)\s+about\s+)?(?:the\s+)?(.+?)\W*$", re.I)
+
+
+def _name_only(q: QuestionInfo) -> bool:
+    """A follow-up that is only a name: "And China?", "What about the G7?"."""
+    m = NAME_ONLY.match(q.text)
+    return bool(q.previous and m and m.group(1).lower() in {e.lower() for e in q.entities})
+
+
 STALE_FACTOR = 0.8  # a sentence the last answer quoted, saying less of a follow-up's own words than another
 RELATED_CREDIT = 0.7  # a word WordNet links to the question's ("rockets" ~ "missile") counts for this much
 SOFT_LOW, SOFT_HIGH = 0.45, 0.75  # word similarity that earns no / full credit
@@ -2118,7 +2128,10 @@ class ExtractiveAnswerer:
         if before and not q.bare and own and own_q is not q:
             said = {id(c): self._coverage(own_q, c.terms) for c in cands}
             other = max((said[id(c)] for c in cands if c not in before), default=0.0)
-            stale = {id(c) for c in before if said[id(c)] < other}
+            # "And China?" after "What has Russia obtained from North Korea?": a follow-up of only a name asks what else
+            # the article says of it, so the sentence just quoted yields to another saying the name as well
+            named = _name_only(q)
+            stale = {id(c) for c in before if said[id(c)] < other or (named and said[id(c)] <= other)}
 
             def unsaid(c: Candidate) -> list[str]:  # own words the sentence says nothing like
                 missing = [t for t in own if not _has_term(t, c.terms)]
@@ -2594,6 +2607,7 @@ class ExtractiveAnswerer:
                 f"The article doesn't say how {works.group(2).strip()} {does}.", f"no sentence says how it {verb}s"
             )
         chosen = [best]
+        name_terms = {t for e in q.entities for t in tokens(e)}
         if (q.slot == "reason" or JUDGEMENT_ASKED.search(q.text)) and CONCLUDES.match(best.text):
             # "Why is arming them wrong?": "Therefore, Iran refrains…" concludes; the sentence before gives the ground.
             ground = [c for c in cands if _just_before(c, best)]
@@ -2617,7 +2631,9 @@ class ExtractiveAnswerer:
             )
             # "How did the NSC react?": its spokesperson goes on ("Savett stated, …")
             goes_on = adjacent and c.start > best.start and best in reactions and _same_speaker(best.text, c.text)
-            if (same_passage and strong) or continues or goes_on:
+            # "And China?": what else the sentence beside says of it
+            of_name = adjacent and _name_only(q) and name_terms <= c.terms
+            if (same_passage and strong) or continues or goes_on or of_name:
                 if sum(len(o.text) for o in chosen) + len(c.text) <= MAX_CHARS:
                     chosen.append(c)
         chosen = _close_quote(chosen, cands)

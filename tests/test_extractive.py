@@ -1622,3 +1622,19 @@ def test_why_something_the_article_never_speaks_of_happens_is_refused(seed_bot) 
     _refuses(seed_bot, "why is k-pop banned in north korea")
     _quotes(seed_bot, "According to the Journal, what might lie behind the handover?", "collaboration")
     _quotes(seed_bot, "Why did Shoigu go to Iran?", "to view")
+
+
+def test_a_follow_up_of_only_a_name_asks_what_else_the_article_says_of_it(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import NAME_ONLY
+
+    assert NAME_ONLY.match("And what about the G7?").group(1) == "G7"
+    first = "what has russia obtained from north korea"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    # the sentence just quoted names China too; the one beside it says what China supplied
+    for question in ("And China?", "And what about China?"):
+        _quotes(seed_bot, question, "industrial base", history=history)
+        _quotes(seed_bot, question, "machine tools", history=history)
+    # a follow-up with words of its own is answered as before
+    denial = "Did Iran deny sending the missiles?"
+    history = [{"role": "user", "content": denial}, {"role": "assistant", "content": seed_bot.ask(denial).text}]
+    _quotes(seed_bot, "what do they say iran itself does", "refrain", history=history)
