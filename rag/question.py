@@ -159,7 +159,9 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
 # Verbs too light to say what a question is about ("come from the sun", "make it clear").
 LIGHT_VERBS = set("come go get take make put use do have be become keep let seem hold".split())  # "where was it held?"
 SPEECH_ASKED = re.compile(
-    r"^\W*what\s+(?:did|does|do|has|have|had|was|is)\s+(.+?)\s+(?:say|said|tell|told|state|claim|argue|write|reply|"
+    # (after "According to the article,": what the article says someone said)
+    r"^\W*(?:(?:according\s+to|per|in)\s+(?:the|this)\s+(?:article|story|report|piece|text)\W+)?"
+    r"what\s+(?:did|does|do|has|have|had|was|is)\s+(.+?)\s+(?:say|said|tell|told|state|claim|argue|write|reply|"
     r"respond|answer|comment)\b(?!\s+to\s+(?:have|be)\b)",  # "What is Iran said to have sent?": reportedly sent
     re.I,
 )

@@ -1638,3 +1638,14 @@ def test_a_follow_up_of_only_a_name_asks_what_else_the_article_says_of_it(seed_b
     denial = "Did Iran deny sending the missiles?"
     history = [{"role": "user", "content": denial}, {"role": "assistant", "content": seed_bot.ask(denial).text}]
     _quotes(seed_bot, "what do they say iran itself does", "refrain", history=history)
+
+
+def test_what_someone_said_according_to_the_article_asks_for_their_words(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import analyse
+
+    assert (
+        analyse("According to the article, what did the Russian embassy say in its response to CNN?").slot == "speech"
+    )
+    # CNN reached out to the embassy; the article gives no reply
+    _refuses(seed_bot, "According to the article, what did the Russian embassy say in its response to CNN?")
+    _quotes(seed_bot, "According to the article, what did Savett say about the reports?", "deeply concerned")
