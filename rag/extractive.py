@@ -2530,14 +2530,18 @@ class ExtractiveAnswerer:
             # "Who is the current chancellor of Germany?": "Ukrainian President Volodymyr Zelensky … in Germany" holds
             # another post, and the article never speaks of the one asked for
             return self._abstain(f"The article doesn't say who the {held} is.", f"no sentence speaks of a {held}")
-        choice = _alternatives(q.text) if q.slot == "yesno" else []
+        choice = _alternatives(q.text) if not q.previous else []
         # (a name is said by name: "the Caspian" is not said by "Russia", the country on its shore)
         names = {w.lower() for e in q.entities for w in e.split()}
         # "confirm or reject": a stance on the truth is answered by any ("denied")
         stance = any(_truth_stance(w) for w, _ in choice) and any(_truth_stance(w) for w in words(best.text))
+        # A question asking what, who or how, offering choices, may be answered in other words ("a minor thing or a
+        # major step up?": "a significant escalation"); a yes-or-no question is answered by one of its own
+        plain = [t for w, t in choice if w not in names] if q.slot != "yesno" else []
         if (
             choice
             and not stance
+            and not (plain and len(self._not_said_otherwise(q, plain, best)) < len(plain))
             and not any(
                 _has_term(t, best.terms) or (w not in names and _said_related(related_stems(w), best.terms))
                 for w, t in choice

@@ -1649,3 +1649,17 @@ def test_what_someone_said_according_to_the_article_asks_for_their_words(seed_bo
     # CNN reached out to the embassy; the article gives no reply
     _refuses(seed_bot, "According to the article, what did the Russian embassy say in its response to CNN?")
     _quotes(seed_bot, "According to the article, what did Savett say about the reports?", "deeply concerned")
+
+
+def test_choices_offered_by_any_question_must_be_said_in_the_answer(seed_bot) -> None:  # noqa: ANN001
+    # "the Caspian Sea or by air": the sentence on the transport names neither
+    question = (
+        "According to the article, what route were the missiles shipped along - across the Caspian Sea or by air?"
+    )
+    _refuses(seed_bot, question)
+    # … though a question asking what may be answered in other words: "a major step up" is "a significant escalation"
+    question = (
+        "If Iran really did hand ballistic missiles over to Moscow, how did the White House's security council "
+        "spokesman say that would rank in terms of Tehran's help for the war — a minor thing or a major step up?"
+    )
+    _quotes(seed_bot, question, "significant escalation")
