@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+STANDOUT = 2.0  # a BM25 score this many times the next one's
 RRF_K = 60
 LEXICAL_GAP = 0.25  # a match found by BM25 alone this far below the best dense similarity is dropped
 
@@ -209,6 +210,10 @@ def _rank(
             evidence[row] = (sim, 0.0)
         evidence[row] = (evidence[row][0], score)
         fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+    if len(ranked) > 1 and ranked[0][0] in fused and ranked[0][1] >= STANDOUT * ranked[1][1]:
+        # One chunk says the question's rare words as no other does ("Who denied…?": the one denial): ranks do not
+        # weigh how far ahead it is, so it is found whatever its dense rank
+        fused[ranked[0][0]] = max(fused.values())
     return fused, evidence
 
 

@@ -134,3 +134,15 @@ def test_the_document_most_hits_come_from_ranks_its_passages_as_if_alone(tmp_pat
         got = among_others.search(question, 6)
         assert all(h.passage.source.endswith(SEED.name) for h in got)
         assert [(h.passage.start, h.passage.end) for h in got] == expected, question
+
+
+def test_the_one_chunk_saying_the_rare_words_asked_is_found_whatever_its_dense_rank(seed_bot) -> None:  # noqa: ANN001
+    # Dense similarity ranks the denial tenth of the seed's chunks (every chunk speaks of missiles sent to Russia);
+    # BM25 scores it three times any other ("denied"): reciprocal ranks alone left it out of the six passages.
+    question = "Who denied that the missiles had been transferred to Russia?"
+    from rag.chain import retrieval_query
+
+    hits = seed_bot.searcher.search(retrieval_query(question), 6)
+    assert any("denied the transfer" in h.passage.text for h in hits)
+    ans = seed_bot.ask(question)
+    assert "Iran's Permanent Mission" in ans.text and ans.citations, ans.text
