@@ -79,6 +79,10 @@ HOW_IT_WORKS = re.compile(
     re.I,
 )
 WORKING = frozenset(stem(w) for w in ("work", "function", "operate"))
+# "Can you explain how a turbojet engine produces thrust?": how something is done, said by a sentence doing it
+EXPLAIN_HOW = re.compile(
+    r"^\W*(?:(?:can|could|would)\s+you\s+(?:please\s+)?)?(?:explain|describe)\s+how\s+(.+?)\W*$", re.I
+)
 NEXT_BONUS = 0.4  # "And now?": the sentence right after the one that answered before (the question has no words)
 KIND_BONUS = 0.1  # bonus for naming something of the kind asked for ("which paper" ~ "Journal")
 KIND_SIM = 0.5  # a name word this close to the asked noun is of that kind
@@ -986,6 +990,16 @@ def _word_is_a(word: str, kind: str) -> bool:
 def _tells_feeling(text: str) -> bool:
     """The sentence names a feeling ("we are deeply concerned")."""
     return any(_word_is_a(w, "feeling") for w in words(text))
+
+
+def _inflected_verbs(text: str) -> list[str]:
+    """The verbs of a clause in an inflected form ("a turbojet engine actually produces thrust" → produces): not a
+    noun ("engine") nor a word of its own ("actually")."""
+    return [
+        w
+        for w in words(text)
+        if w not in STOPWORDS and w.endswith(("s", "ed")) and verb_bases(w) and w not in verb_bases(w)
+    ]
 
 
 def _alternatives(question: str) -> list[tuple[str, str]]:
@@ -2609,6 +2623,14 @@ class ExtractiveAnswerer:
             )
             return self._abstain(
                 f"The article doesn't say how {works.group(2).strip()} {does}.", f"no sentence says how it {verb}s"
+            )
+        explain = EXPLAIN_HOW.match(q.text) if not q.previous and not works else None
+        done = _inflected_verbs(explain.group(1)) if explain else []
+        if done and not any(
+            _has_term(stem(w), best.terms) or _said_related(related_stems(w), best.terms) for w in done
+        ):
+            return self._abstain(
+                f"The article doesn't say how {explain.group(1).strip()}.", f"no sentence says how it {done[0]}"
             )
         chosen = [best]
         name_terms = {t for e in q.entities for t in tokens(e)}

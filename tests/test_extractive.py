@@ -1663,3 +1663,12 @@ def test_choices_offered_by_any_question_must_be_said_in_the_answer(seed_bot) ->
         "spokesman say that would rank in terms of Tehran's help for the war — a minor thing or a major step up?"
     )
     _quotes(seed_bot, question, "significant escalation")
+
+
+def test_how_something_is_done_is_explained_only_by_a_sentence_doing_it(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _inflected_verbs
+
+    assert _inflected_verbs("a turbojet engine actually produces thrust") == ["produces"]
+    # "turbojet engines" among China's supplies says nothing of how one produces thrust
+    _refuses(seed_bot, "Can you explain how a turbojet engine actually produces thrust?")
+    _quotes(seed_bot, "Can you explain how Russia obtained missiles from North Korea?", "North Korea")
