@@ -2386,8 +2386,12 @@ class ExtractiveAnswerer:
         # A question that also names something the article does hold ("Sean Savett ... the US") is weighed
         # on the rest of its evidence; one whose names are all absent needs strong support.
         anchored = len(far) + len(close) < len([e for e in q.entities if not _demonym(e)])
-        if (far and best.dense < (CLOSE_NAME_DENSE if anchored else ENTITY_DENSE)) or (
-            close and best.dense < CLOSE_NAME_DENSE
+        # "Were the missiles shipped across the Caspian Sea?": whether something holds of a name the article never
+        # mentions, it cannot tell, however close the rest of the question is
+        if (
+            (far and best.dense < (CLOSE_NAME_DENSE if anchored else ENTITY_DENSE))
+            or (close and best.dense < CLOSE_NAME_DENSE)
+            or (far and not anchored and q.slot == "yesno" and not q.previous)
         ):
             missing = far + close
             return self._abstain(

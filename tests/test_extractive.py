@@ -1672,3 +1672,9 @@ def test_how_something_is_done_is_explained_only_by_a_sentence_doing_it(seed_bot
     # "turbojet engines" among China's supplies says nothing of how one produces thrust
     _refuses(seed_bot, "Can you explain how a turbojet engine actually produces thrust?")
     _quotes(seed_bot, "Can you explain how Russia obtained missiles from North Korea?", "North Korea")
+
+
+def test_whether_something_holds_of_a_name_the_article_never_mentions_is_refused(seed_bot) -> None:  # noqa: ANN001
+    # the transport of the missiles is told, close in meaning; the Caspian Sea is never mentioned
+    _refuses(seed_bot, "Were the missiles shipped across the Caspian Sea, and which port did they arrive at?")
+    _quotes(seed_bot, "Did Iran deny sending the missiles to Russia?", "denied")
