@@ -1751,9 +1751,13 @@ class ExtractiveAnswerer:
             # "In which city is the drone factory built with Iran's help?": another sentence tells of the drones
             # and Iran, and gives no place; a place beside neither is not the place of that
             lacking = [t for t in event if t in known and t not in near]
-            unnamed = [t for e in q.entities if not _demonym(e) for t in tokens(e) if t not in near]
+            # (a name is said by its own adjective too: "Russian negotiations" speak of Russia)
+            stems4 = {w.lower()[:4] for w in re.findall(r"\b[A-Z][a-z]{3,}", best.text)}
+            unnamed = [
+                t for e in q.entities if not _demonym(e) for t in tokens(e) if t not in near and t[:4] not in stems4
+            ]
             told = set(event) & set(known) | {t for e in q.entities if not _demonym(e) for t in tokens(e)}
-            if lacking and unnamed and any(c is not best and told <= c.terms for c in cands):
+            if lacking and unnamed and any(c is not best and not c.slot and told <= c.terms for c in cands):
                 return lacking + unnamed
         return []
 

@@ -1600,6 +1600,8 @@ def test_a_place_beside_neither_the_thing_nor_the_name_asked_about_is_not_its_pl
         seed_bot, "According to the article, in which Russian city is the drone factory built with Iran's help located?"
     )
     _quotes(seed_bot, "Where did Shoigu view the Ababil systems?", "visited Iran")
+    # "Russian negotiations" speak of Russia; a sentence that only supposes Iran sending them gives no answer instead
+    _quotes(seed_bot, "Which country is reported to have sent ballistic missiles to Russia?", "from Iran")
 
 
 def test_the_best_things_of_a_place_are_advice_only_a_recommending_sentence_gives(seed_bot) -> None:  # noqa: ANN001
