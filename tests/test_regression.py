@@ -1,6 +1,6 @@
 """The question sets run through the public contract with the extractive default.
 
-One hundred and fifty sets: the project's own set for the seed article, a hundred and thirty-five more sets for the
+One hundred and sixty-six sets: the project's own set for the seed article, a hundred and fifty-one more sets for the
 seed article written blind by other testers from the article alone, and one set each for fourteen unrelated articles
 written for the tests (the fourth to the fifteenth each written blind together with its questions). First runs, before
 any change prompted by a set, in percent (pass / answers / citations):
@@ -51,6 +51,12 @@ any change prompted by a set, in percent (pass / answers / citations):
     seed blind 129: 97.5 / 97 / 100   seed blind 130: 97.5 / 97.5 / 97.5seed blind 131: 95 / 97 / 97
     seed blind 132: 87.5 / 86 / 89    seed blind 133: 97.5 / 97 / 97    seed blind 134: 100 / 100 / 100
     seed blind 135: 100 / 100 / 100
+    seed blind 136: 95 / 94.1 / 97.1   seed blind 137: 90 / 94.1 / 94.1   seed blind 138: 95 / 94.1 / 94.1
+    seed blind 139: 95 / 94.1 / 94.1   seed blind 140: 90 / 91.2 / 91.2   seed blind 141: 90 / 94.1 / 94.1
+    seed blind 142: 92.5 / 91.2 / 94.1 seed blind 143: 100 / 100 / 100    seed blind 144: 90 / 94.1 / 94.1
+    seed blind 145: 92.5 / 94.1 / 94.1 seed blind 146: 92.5 / 94.1 / 94.1 seed blind 147: 92.5 / 94.1 / 97.1
+    seed blind 148: 97.5 / 100 / 100   seed blind 149: 95 / 94.1 / 94.1   seed blind 150: 95 / 97.1 / 97.1
+    seed blind 151: 95 / 94.1 / 94.1
     fourth article: 69 / 69 / 72    fifth article: 50 / 52 / 55     sixth article: 36 / 38 / 45
     seventh article: 56 / 61 / 61   eighth article: 56 / 55 / 60.5  ninth article: 44 / 47 / 61
     tenth article: 61 / 65 / 63     eleventh article: 64 / 73.5 / 73.5
@@ -131,7 +137,7 @@ MEASURED = {
     "heldout35_seed_questions.yaml": (95.0, 97.4, 94.7, 87.8, 100.0, 100.0, 100.0),
     "heldout36_seed_questions.yaml": (97.5, 100.0, 100.0, 92.3, 100.0, 83.3, 100.0),
     "heldout37_seed_questions.yaml": (97.5, 97.3, 97.3, 87.8, 100.0, 100.0, 88.9),
-    "heldout38_seed_questions.yaml": (97.5, 97.4, 100.0, 95.0, 100.0, 100.0, 90.0),
+    "heldout38_seed_questions.yaml": (100.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0),
     "heldout39_seed_questions.yaml": (100.0, 100.0, 100.0, 92.1, 100.0, 100.0, 100.0),
     "heldout40_seed_questions.yaml": (87.5, 88.6, 91.4, 91.4, 100.0, 83.3, 85.7),
     "heldout41_seed_questions.yaml": (95.0, 94.3, 97.1, 97.1, 100.0, 100.0, 100.0),
@@ -139,7 +145,7 @@ MEASURED = {
     "heldout43_seed_questions.yaml": (97.5, 97.2, 100.0, 94.7, 100.0, 100.0, 100.0),
     "heldout44_seed_questions.yaml": (100.0, 100.0, 100.0, 92.5, 100.0, 100.0, 100.0),
     "heldout45_seed_questions.yaml": (97.5, 97.4, 97.4, 90.2, 100.0, 100.0, 90.0),
-    "heldout46_seed_questions.yaml": (97.5, 97.3, 100.0, 92.5, 100.0, 100.0, 88.9),
+    "heldout46_seed_questions.yaml": (100.0, 100.0, 100.0, 92.5, 100.0, 100.0, 100.0),
     "heldout47_seed_questions.yaml": (92.5, 92.3, 92.3, 92.3, 100.0, 100.0, 100.0),
     "heldout48_seed_questions.yaml": (100.0, 100.0, 100.0, 94.7, 100.0, 100.0, 100.0),
     "heldout49_seed_questions.yaml": (97.5, 97.2, 97.2, 94.6, 100.0, 100.0, 100.0),
@@ -148,7 +154,7 @@ MEASURED = {
     "heldout52_seed_questions.yaml": (95.0, 97.3, 94.6, 89.7, 100.0, 100.0, 88.9),
     "heldout53_seed_questions.yaml": (95.0, 94.4, 94.4, 89.5, 100.0, 100.0, 100.0),
     "heldout54_seed_questions.yaml": (97.5, 97.4, 97.4, 94.9, 100.0, 100.0, 100.0),
-    "heldout55_seed_questions.yaml": (95.0, 97.2, 97.2, 97.2, 83.3, 100.0, 87.5),
+    "heldout55_seed_questions.yaml": (97.5, 97.2, 97.2, 97.2, 100.0, 100.0, 87.5),
     "heldout56_seed_questions.yaml": (100.0, 100.0, 100.0, 94.7, 100.0, 100.0, 100.0),
     "heldout57_seed_questions.yaml": (100.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0),
     "heldout58_seed_questions.yaml": (97.5, 97.4, 97.4, 92.5, 100.0, 100.0, 100.0),
@@ -160,7 +166,7 @@ MEASURED = {
     "heldout64_seed_questions.yaml": (97.5, 97.3, 97.3, 94.7, 100.0, 100.0, 100.0),
     "heldout65_seed_questions.yaml": (97.5, 100.0, 97.1, 94.4, 100.0, 100.0, 100.0),
     "heldout66_seed_questions.yaml": (97.5, 97.4, 97.4, 94.9, 100.0, 100.0, 100.0),
-    "heldout67_seed_questions.yaml": (97.5, 97.4, 100.0, 88.4, 100.0, 100.0, 90.0),
+    "heldout67_seed_questions.yaml": (100.0, 100.0, 100.0, 88.4, 100.0, 100.0, 100.0),
     "heldout68_seed_questions.yaml": (100.0, 100.0, 100.0, 97.4, 100.0, 100.0, 100.0),
     "heldout69_seed_questions.yaml": (100.0, 100.0, 100.0, 94.6, 100.0, 100.0, 100.0),
     "heldout70_seed_questions.yaml": (100.0, 100.0, 100.0, 94.9, 100.0, 100.0, 100.0),
@@ -191,7 +197,7 @@ MEASURED = {
     "heldout95_seed_questions.yaml": (100.0, 100.0, 100.0, 90.7, 100.0, 100.0, 100.0),
     "heldout96_seed_questions.yaml": (97.5, 97.1, 97.1, 91.9, 100.0, 100.0, 100.0),
     "heldout97_seed_questions.yaml": (100.0, 100.0, 100.0, 92.1, 100.0, 100.0, 100.0),
-    "heldout98_seed_questions.yaml": (97.5, 97.4, 100.0, 95.1, 100.0, 100.0, 90.9),
+    "heldout98_seed_questions.yaml": (100.0, 100.0, 100.0, 95.1, 100.0, 100.0, 100.0),
     "heldout99_seed_questions.yaml": (95.0, 100.0, 94.9, 88.1, 100.0, 100.0, 90.9),
     "heldout100_seed_questions.yaml": (97.5, 97.3, 97.3, 92.3, 100.0, 100.0, 100.0),
     "heldout101_seed_questions.yaml": (95.0, 97.4, 100.0, 90.7, 100.0, 83.3, 90.9),
@@ -204,7 +210,7 @@ MEASURED = {
     "heldout108_seed_questions.yaml": (97.5, 97.4, 97.4, 92.7, 100.0, 100.0, 100.0),
     "heldout109_seed_questions.yaml": (92.5, 94.7, 94.7, 97.3, 100.0, 100.0, 100.0),
     "heldout110_seed_questions.yaml": (100.0, 100.0, 100.0, 94.6, 100.0, 100.0, 100.0),
-    "heldout111_seed_questions.yaml": (92.5, 94.6, 94.6, 92.1, 100.0, 100.0, 88.9),
+    "heldout111_seed_questions.yaml": (95.0, 97.3, 94.6, 92.1, 100.0, 100.0, 100.0),
     "heldout112_seed_questions.yaml": (100.0, 100.0, 100.0, 95.0, 100.0, 100.0, 100.0),
     "heldout113_seed_questions.yaml": (95.0, 97.3, 97.3, 92.3, 100.0, 100.0, 88.9),
     "heldout114_seed_questions.yaml": (100.0, 100.0, 100.0, 94.9, 100.0, 100.0, 100.0),
@@ -225,10 +231,26 @@ MEASURED = {
     "heldout129_seed_questions.yaml": (97.5, 97.2, 100.0, 92.3, 100.0, 100.0, 100.0),
     "heldout130_seed_questions.yaml": (100.0, 100.0, 100.0, 92.7, 100.0, 100.0, 100.0),
     "heldout131_seed_questions.yaml": (97.5, 97.2, 97.2, 89.7, 100.0, 100.0, 100.0),
-    "heldout132_seed_questions.yaml": (90.0, 88.9, 91.7, 89.2, 100.0, 100.0, 75.0),
+    "heldout132_seed_questions.yaml": (92.5, 91.7, 91.7, 89.2, 100.0, 100.0, 87.5),
     "heldout133_seed_questions.yaml": (97.5, 97.1, 97.1, 94.4, 100.0, 100.0, 100.0),
     "heldout134_seed_questions.yaml": (100.0, 100.0, 100.0, 94.6, 100.0, 100.0, 100.0),
     "heldout135_seed_questions.yaml": (100.0, 100.0, 100.0, 94.6, 100.0, 100.0, 100.0),
+    "heldout136_seed_questions.yaml": (100.0, 100.0, 100.0, 91.9, 100.0, 100.0, 100.0),
+    "heldout137_seed_questions.yaml": (95.0, 94.1, 94.1, 97.0, 100.0, 100.0, 100.0),
+    "heldout138_seed_questions.yaml": (95.0, 94.1, 94.1, 94.1, 100.0, 100.0, 100.0),
+    "heldout139_seed_questions.yaml": (95.0, 94.1, 94.1, 97.0, 100.0, 100.0, 100.0),
+    "heldout140_seed_questions.yaml": (92.5, 91.2, 91.2, 96.9, 100.0, 100.0, 100.0),
+    "heldout141_seed_questions.yaml": (95.0, 94.1, 94.1, 88.9, 100.0, 100.0, 100.0),
+    "heldout142_seed_questions.yaml": (92.5, 91.2, 94.1, 88.9, 100.0, 100.0, 100.0),
+    "heldout143_seed_questions.yaml": (100.0, 100.0, 100.0, 94.4, 100.0, 100.0, 100.0),
+    "heldout144_seed_questions.yaml": (90.0, 94.1, 94.1, 94.1, 66.7, 100.0, 100.0),
+    "heldout145_seed_questions.yaml": (95.0, 94.1, 94.1, 97.0, 100.0, 100.0, 100.0),
+    "heldout146_seed_questions.yaml": (95.0, 94.1, 94.1, 91.4, 100.0, 100.0, 100.0),
+    "heldout147_seed_questions.yaml": (95.0, 94.1, 97.1, 97.1, 100.0, 100.0, 83.3),
+    "heldout148_seed_questions.yaml": (97.5, 100.0, 100.0, 97.1, 83.3, 100.0, 100.0),
+    "heldout149_seed_questions.yaml": (95.0, 94.1, 94.1, 91.4, 100.0, 100.0, 100.0),
+    "heldout150_seed_questions.yaml": (97.5, 97.1, 97.1, 97.1, 100.0, 100.0, 100.0),
+    "heldout151_seed_questions.yaml": (97.5, 97.1, 97.1, 94.3, 100.0, 100.0, 100.0),
     "second_questions.yaml": (93.9, 93.8, 96.4, 96.4, 100.0, 100.0, 100.0),
     "third_questions.yaml": (96.7, 100.0, 100.0, 100.0, 100.0, 80.0, 100.0),
     "fourth_questions.yaml": (81.2, 79.3, 82.8, 92.3, 100.0, 100.0, 83.3),
@@ -242,7 +264,7 @@ MEASURED = {
     "twelfth_questions.yaml": (83.3, 83.3, 86.1, 96.9, 100.0, 80.0, 80.0),
     "thirteenth_questions.yaml": (77.8, 80.0, 82.9, 87.9, 100.0, 60.0, 77.8),
     "fourteenth_questions.yaml": (66.7, 65.7, 68.6, 77.4, 80.0, 60.0, 44.4),
-    "fifteenth_questions.yaml": (52.8, 61.1, 69.4, 73.5, 60.0, 40.0, 50.0),
+    "fifteenth_questions.yaml": (55.6, 61.1, 69.4, 73.5, 80.0, 40.0, 50.0),
 }
 # A floor is about one case below the measured figure: off-topic abstention stays whole, a near-miss is one of about
 # six, a follow-up one of about eight turns, the rest one of about forty.
