@@ -123,15 +123,15 @@ YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 HOW_OLD = re.compile(r"\bhow old\b|\bwhat(?:'s| is| was)\s+(?:his|her|their|the)\s+age\b", re.I)
 AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged\s+\d{1,3}\b|\bage\s+(?:of\s+)?\d{1,3}\b|,\s+\d{1,3},")
 MEASURE_SORT = re.compile(r"\b(?:what|which)\s+(range|size|length|speed|class|scale|weight)\s+of\b", re.I)
-DAY_SAID = re.compile(  # a month or a day, capitalised ("may" the verb is no month)
-    rf"\b(?:{MONTHS.title()}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
-    r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
-)
-EXACT_DATE = re.compile(r"\b(?:exact|precise|specific)\s+(?:date|day)\b", re.I)
-DAY_OF_MONTH = re.compile(  # "March 5", "5th of March", "Tuesday", "5/3/2024": a day, not only a month
-    rf"\b(?:{MONTHS.title()})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS.title()})\b|"
+# A day ("Tuesday", "yesterday", "5/3/2024")
+_DAY = (
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?i:yesterday|today|tomorrow)\b|\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b"
+)
+DAY_SAID = re.compile(rf"\b(?:{MONTHS.title()})\b|{_DAY}")  # a month or a day, capitalised ("may" the verb is no month)
+EXACT_DATE = re.compile(r"\b(?:exact|precise|specific)\s+(?:date|day)\b", re.I)
+DAY_OF_MONTH = re.compile(  # "March 5", "5th of March", or a day: not only a month
+    rf"\b(?:{MONTHS.title()})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS.title()})\b|{_DAY}"
 )
 HOW_LONG_SINCE = re.compile(r"\bhow long\s+(?:has|have|had)\b[^?]*\bbeen\b", re.I)
 SINCE = re.compile(
@@ -992,6 +992,12 @@ def _tells_feeling(text: str) -> bool:
     return any(_word_is_a(w, "feeling") for w in words(text))
 
 
+def _capital_stems(text: str) -> set[str]:
+    """The first four letters of the capitalised words of a sentence: a name and its adjective share them ("Russia",
+    "Russian")."""
+    return {w.lower()[:4] for w in re.findall(r"\b[A-Z][a-z]{3,}", text)}
+
+
 def _inflected_verbs(text: str) -> list[str]:
     """The verbs of a clause in an inflected form ("a turbojet engine actually produces thrust" → produces): not a
     noun ("engine") nor a word of its own ("actually")."""
@@ -1638,7 +1644,7 @@ class ExtractiveAnswerer:
         quoted = bool(SPEECH_SAID.search(cand.text))  # "Which analyst commented…": "…," Varga said
         # "the Iranian side" is said by "Iran's", "Russian" by "Russia"; not the kind asked for: "Russia" names no
         # Russian city
-        places = {w.lower()[:4] for w in re.findall(r"\b[A-Z][a-z]{3,}", cand.text)}
+        places = _capital_stems(cand.text)
         asked = set(asked_phrase(q.text))
         demonyms = {
             stem(e.lower())
@@ -1752,9 +1758,9 @@ class ExtractiveAnswerer:
             # and Iran, and gives no place; a place beside neither is not the place of that
             lacking = [t for t in event if t in known and t not in near]
             # (a name is said by its own adjective too: "Russian negotiations" speak of Russia)
-            stems4 = {w.lower()[:4] for w in re.findall(r"\b[A-Z][a-z]{3,}", best.text)}
+            said_names = _capital_stems(best.text)
             unnamed = [
-                t for e in q.entities if not _demonym(e) for t in tokens(e) if t not in near and t[:4] not in stems4
+                t for e in q.entities if not _demonym(e) for t in tokens(e) if t not in near and t[:4] not in said_names
             ]
             told = set(event) & set(known) | {t for e in q.entities if not _demonym(e) for t in tokens(e)}
             if lacking and unnamed and any(c is not best and not c.slot and told <= c.terms for c in cands):
@@ -1831,29 +1837,20 @@ class ExtractiveAnswerer:
             and is_noun(b, strict=True)
         }
         # "the official currency of Russia": a sentence about a Russian official says the modifier, not the thing.
-        modifiers = {
-            stem(a)
-            for a, b in zip(ws, ws[1:], strict=False)
-            if f"{a}_{b}" not in known
-            and stem(a) in subject
-            and _has_term(stem(a), best.terms)  # said as such: "cold months" said as "winter" is said
-            and stem(b) in unsaid
-            and is_noun(b, strict=True)
-            and not verb_bases(a)  # "supply drones" is something done, not a kind of drone
-        }
-        # … nor "the national football team" by "the United Nations": a word said only by a word of a name, before a
-        # noun left unsaid, describes something the sentence does not speak of
-        loose = [
+        described = [
             a
             for a, b in zip(ws, ws[1:], strict=False)
             if f"{a}_{b}" not in known
             and stem(a) in subject
-            and stem(a) not in unsaid
-            and not _has_term(stem(a), best.terms)
             and stem(b) in unsaid
             and is_noun(b, strict=True)
-            and not verb_bases(a)
+            and not verb_bases(a)  # "supply drones" is something done, not a kind of drone
         ]
+        # said as such: "cold months" said as "winter" is said
+        modifiers = {stem(a) for a in described if _has_term(stem(a), best.terms)}
+        # … nor "the national football team" by "the United Nations": a word said only by a word of a name, before a
+        # noun left unsaid, describes something the sentence does not speak of
+        loose = [a for a in described if stem(a) not in unsaid and not _has_term(stem(a), best.terms)]
         named_words = {w.lower() for e in entities_in(best.text) for w in words(e)}
         cwords = [w for w in words(best.text) if w not in STOPWORDS and len(w) > 2 and w not in named_words]
         if loose and cwords:

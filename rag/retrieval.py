@@ -212,7 +212,7 @@ def _rank(
         fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
     if len(ranked) > 1 and ranked[0][0] in fused and ranked[0][1] >= STANDOUT * ranked[1][1]:
         # One chunk says the question's rare words as no other does ("Who denied…?": the one denial): ranks do not
-        # weigh how far ahead it is, so it is found whatever its dense rank
+        # weigh how far ahead it is, so it is scored level with the best whatever its dense rank
         fused[ranked[0][0]] = max(fused.values())
     return fused, evidence
 
