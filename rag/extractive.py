@@ -107,7 +107,10 @@ ABSENT_DENSE = 0.6  # a question whose subject the best sentence does not say is
 CONDITION_ASKED = re.compile(r"\b(?:under|on|in)\s+(?:what|which)\s+(?:conditions?|circumstances?|cases?)\b", re.I)
 CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as|in case|on condition that)\b", re.I)
 JUDGEMENT_ASKED = re.compile(
-    r"^\W*how\s+(?:do|does|did)\s+.+?\s+(?:characteri[sz]e|describe|view|see|regard|consider|call|judge|assess|label)\b",
+    r"^\W*how\s+(?:do|does|did)\s+.+?\s+(?:characteri[sz]e|describe|view|see|regard|consider|call|judge|assess|label)\b|"
+    # "What moral verdict does Tehran pass on it?", "What label does it put on it?"
+    r"^\W*what\s+(?:[\w-]+\s+)?(?:judge?ments?|verdicts?|views?|assessments?|opinions?|labels?)\s+"
+    r"(?:do|does|did|has|have|had)\b",
     re.I,
 )
 JUDGEMENT = re.compile(
@@ -264,6 +267,7 @@ SLOT_PHRASE = {
     "speech": "what was said",
     "model": "which models",
     "address": "the address",
+    "route": "by what route",
     "measure": "that measurement",
     "quantity": "how many",
     "time": "when",
@@ -455,11 +459,34 @@ BROKE_NEWS_SAID = re.compile(
 )
 
 
+# A bare verb after "did"/"does"/"do" and its subject: "What did Zelensky star in?" (no "major" star)
+DONE_BY = re.compile(
+    r"\b(?:did|does|do)\s+(?:(?:he|she|it|they|you|we|i)|(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*|"
+    r"(?:the|a|an|its|his|her|their)\s+(?:[\w'’-]+\s+){0,1}?[\w'’-]+)\s+([a-z]+)\b"
+)
+
+
+def used_as_verbs(text: str) -> frozenset[str]:
+    """The words a question uses as verbs after "did"/"does"/"do" and a subject, when WordNet knows them as such."""
+    # ("do Moscow's talks go": a possessive subject is followed by its noun)
+    return frozenset(
+        m.group(1)
+        for m in DONE_BY.finditer(text)
+        if verb_bases(m.group(1)) and not re.search(r"['’]s\s+\S+$", m.group(0))
+    )
+
+
 @functools.lru_cache(maxsize=2048)
 def related_terms(text: str) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """For each content word of a question: what it may be said as (its stem → related stems)."""
+    """For each content word of a question: what it may be said as (its stem → related stems; a word used as a verb,
+    by its verb senses only)."""
     ws = words(text)
-    out = {stem(w): related_stems(w) for w in ws if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    verbs = used_as_verbs(text)
+    out = {
+        stem(w): related_stems(w, pos="verb" if w in verbs else None)
+        for w in ws
+        if w not in STOPWORDS and len(w) > 2 and not w.isdigit()
+    }
     if FIRST_WITH_NEWS.search(text):
         for t in FIRST_NEWS_TERMS:
             if t in out:
@@ -1466,6 +1493,27 @@ def _link_federal(q: QuestionInfo, cands: list[Candidate], document: str = "") -
         c.terms |= {t for e in asked for t in tokens(e)}
 
 
+def _names_one_of(names: Sequence[str], text: str) -> bool:
+    """Whether the text names one of the names, whole or in other words ("Tehran": "Iran", "Pyongyang": "North
+    Korea"); only its names count: "country" stands for no country."""
+    terms = {t for e in entities_in(text) for t in tokens(e)}
+    return any(
+        (tokens(e) and all(_has_term(t, terms) for t in tokens(e))) or _said_related(related_stems(e.lower()), terms)
+        for e in names
+    )
+
+
+def _name_said(name: str, terms: set[str] | frozenset[str]) -> bool:
+    """Whether a sentence's terms say the name, whole, in other words ("Tehran": "Iran") or by the place its place
+    lies in ("the Kremlin": Moscow, in Russia)."""
+    parts = tokens(name)
+    if parts and all(_has_term(t, terms) for t in parts):
+        return True
+    near = related_stems(name.lower()) + same_place(name)
+    further = tuple(p for one in near if len(one) == 1 for p in same_place(one[0]))
+    return _said_related(near + further, terms)
+
+
 def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     """Among several documents, only those whose retrieved passages name something the question names.
 
@@ -1475,20 +1523,10 @@ def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     sources = {c.passage.source for c in cands}
     if len(sources) < 2 or not q.entities:
         return cands
-    rel = {e: related_stems(e.lower()) for e in q.entities}
-    asked = {e: tokens(e) for e in q.entities}
-
-    def names_one(text: str) -> bool:
-        terms = {t for e in entities_in(text) for t in tokens(e)}  # names only: "country" stands for no country
-        return any(
-            (parts and all(_has_term(t, terms) for t in parts)) or _said_related(rel[e], terms)
-            for e, parts in asked.items()
-        )
-
     texts: dict[str, list[str]] = {}
     for c in cands:
         texts.setdefault(c.passage.source, []).append(c.passage.text)
-    named = {src for src, ts in texts.items() if any(names_one(t) for t in dict.fromkeys(ts))}
+    named = {src for src, ts in texts.items() if any(_names_one_of(q.entities, t) for t in dict.fromkeys(ts))}
     return [c for c in cands if c.passage.source in named] if named else cands
 
 
@@ -1797,6 +1835,13 @@ class ExtractiveAnswerer:
         words the sentence need not say."""
         names = {t for e in q.entities for t in tokens(e)} | given
         qwords = {stem(w): w for w in words(q.text)}
+        # "According to NATO's rules, what must a country meet to join the alliance?": the alliance is NATO, named
+        names |= {
+            t
+            for t, w in qwords.items()
+            if is_noun(w, strict=True)
+            and any(is_a(e.lower().replace(" ", "_"), w) for e in q.entities if e.isupper() or not is_common_word(e))
+        }
         subject = [t for t in q.focus_terms() if t not in names and t in qwords and t not in q.framing_terms()]
         if not subject or len(subject) == len(q.focus_terms()):
             return []
@@ -2398,6 +2443,17 @@ class ExtractiveAnswerer:
             return self._abstain(
                 f"The article doesn't mention {', '.join(missing)}.", f"not in the article: {', '.join(missing)}"
             )
+        # "Can tourists visit Pyongyang?": whether something holds of a place, a sentence that names neither it nor
+        # the country it lies in cannot tell
+        asked_names = [e for e in q.entities if not _demonym(e)]
+        # (the US government is named by its agency and its spokespeople too: "Savett stated…")
+        federal = self._names_federal() and any(_us_government(e) for e in asked_names)
+        if q.slot == "yesno" and not q.previous and asked_names and not federal:
+            if not any(_name_said(e, best.terms) for e in asked_names):
+                return self._abstain(
+                    f"The article doesn't say this of {' or '.join(asked_names)}.",
+                    f"the best sentence does not name {', '.join(asked_names)}",
+                )
         title = WHO_IS.match(q.text)  # "What office does X hold?" is answered by a title, not the word "office"
         # "Does Calder State University have a football team?" is about a team the article never speaks of; "Did
         # Tehran confirm or reject the reports?" asks for a stance, said in the article's own words

@@ -126,6 +126,15 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
         "time",
     ),
     (re.compile(r"\b(address)\b", re.I), "address"),
+    (  # "By what route…?", "Through which port or route…?": the way something went, not a place it went to
+        re.compile(
+            r"\b((?:what|which)\s+(?:[\w-]+\s+)?(?:route|corridor)s?|"
+            r"(?:by|via|through)\s+(?:what|which)\s+(?:[\w-]+\s+)?(?:means|ports?)|"
+            r"(?:what|which)\s+(?:port|harbou?r)s?\s+or\s+(?:[\w-]+\s+)?route)\b",
+            re.I,
+        ),
+        "route",
+    ),
     (
         re.compile(
             r"\b(where|(?:which|what) (?:\w+ )?(?:city|country|town|place|state|region|location|"
@@ -206,6 +215,7 @@ SLOT_WORDS = {
     "reason": {"reason", "reasons", "cause", "causes", "motive", "motives", "explain", "explanation", "explanations"},
     "time": {"when", "year", "date", "day", "month", "time"},
     "address": {"address", "street", "located", "location"},
+    "route": {"route", "corridor", "means"},
     "place": {"where", "city", "country", "town", "place", "state", "region", "location", "located"},
     "measure": {
         "far",
@@ -859,6 +869,14 @@ def quantity_near(sentence: str, terms: list[str], window: int = 4) -> bool:
     return False
 
 
+# The way something went: "via the Caspian Sea", "by air", "shipped through the port of Astrakhan"
+ROUTE_RE = re.compile(
+    r"\b(?:via|routes?|routed|corridors?|ports?|harbou?rs?|overland|"
+    r"by\s+(?:sea|air|land|rail|road|ship|plane|truck|ferry|train|boat)|"
+    r"(?:shipped|flown|trucked|ferried|transported|smuggled|moved|delivered)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:through|across|over|via))\b",
+    re.I,
+)
 ADDRESS_RE = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|"
     r"Drive|Dr\.?|Way|Place|Pl\.?|Square|Court|Ct\.?|Parkway|Highway|Terrace)\b"
@@ -974,6 +992,7 @@ def has_slot(
         "model": MODEL_NAME,
         "frequency": FREQUENCY_RE,
         "address": ADDRESS_RE,
+        "route": ROUTE_RE,
         "money": MONEY_RE,
         "measure": MEASURE_RE,
         "quantity": QUANTITY_RE,

@@ -143,15 +143,16 @@ class Thesaurus:
             ptrs.append((sym, {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}[p], int(off)))
         return [_lemma(w) for w in lemmas], ptrs
 
-    def related(self, word: str, strict: bool = False) -> frozenset[str]:
+    def related(self, word: str, strict: bool = False, pos_only: str | None = None) -> frozenset[str]:
         """Words (and multi-word names) close in meaning to ``word``, in lower case, without ``word`` itself.
 
         ``strict``: only synonyms, broader words and the kinds of the first sense, not other parts of speech,
         opposites or named instances ("chief executive" is "president", not "administration" or "Lincoln").
+        ``pos_only``: the senses of that part of speech only ("star in" a show: no "major").
         """
         word = word.lower()
         out: set[str] = set()
-        for pos in POS:
+        for pos in (pos_only,) if pos_only else POS:
             for base in self.base_forms(RENAMED.get(word, word), pos):
                 for sense, offset in enumerate(self.synsets(base, pos)[: SENSES[pos]]):
                     lemmas, ptrs = self.synset(pos, offset)
@@ -212,9 +213,9 @@ def thesaurus() -> Thesaurus | None:
 
 
 @lru_cache(maxsize=20000)
-def related(word: str) -> frozenset[str]:
+def related(word: str, pos: str | None = None) -> frozenset[str]:
     t = thesaurus()
-    return t.related(word) if t else frozenset()
+    return t.related(word, pos_only=pos) if t else frozenset()
 
 
 def collocations(ws: list[str], ordinary: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
@@ -238,13 +239,13 @@ def collocations(ws: list[str], ordinary: frozenset[str] = frozenset()) -> list[
 
 
 @lru_cache(maxsize=20000)
-def related_phrases(word: str, strict: bool = False) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def related_phrases(word: str, strict: bool = False, pos: str | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The related words with their stems as the index spells them ("north korea", ("north", "korea")).
 
     Phrases with a small word in them ("rest of the world") are left out: every word must be matchable.
     """
     t = thesaurus()
-    near = (t.related(word, strict=True) if t else frozenset()) if strict else related(word)
+    near = (t.related(word, strict=True, pos_only=pos) if t else frozenset()) if strict else related(word, pos)
     out = []
     for phrase in sorted(near):
         parts = tuple(tokens(phrase))
@@ -254,9 +255,9 @@ def related_phrases(word: str, strict: bool = False) -> tuple[tuple[str, tuple[s
 
 
 @lru_cache(maxsize=20000)
-def related_stems(word: str, strict: bool = False) -> tuple[tuple[str, ...], ...]:
+def related_stems(word: str, strict: bool = False, pos: str | None = None) -> tuple[tuple[str, ...], ...]:
     """Just the stems of :func:`related_phrases`: one stem, or the stems of a name in several words."""
-    return tuple(parts for _, parts in related_phrases(word, strict))
+    return tuple(parts for _, parts in related_phrases(word, strict, pos))
 
 
 @lru_cache(maxsize=20000)

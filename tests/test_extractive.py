@@ -1680,3 +1680,45 @@ def test_whether_something_holds_of_a_name_the_article_never_mentions_is_refused
     # the transport of the missiles is told, close in meaning; the Caspian Sea is never mentioned
     _refuses(seed_bot, "Were the missiles shipped across the Caspian Sea, and which port did they arrive at?")
     _quotes(seed_bot, "Did Iran deny sending the missiles to Russia?", "denied")
+
+
+def test_a_word_used_as_a_verb_is_said_otherwise_only_by_its_verb_senses(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import related_terms, used_as_verbs
+
+    question = "What sitcom did Volodymyr Zelensky star in before he went into politics?"
+    assert used_as_verbs(question) == {"star"}
+    assert used_as_verbs("What did the G7 threaten last March?") == {"threaten"}
+    # to star in a show is not to be "major": "major Russian attacks" says nothing of it
+    assert ("major",) not in related_terms(question)["star"]
+    _refuses(seed_bot, question)
+    _refuses(seed_bot, "what tv show did zelensky star in before becoming president")
+
+
+def test_a_word_for_what_a_name_the_question_gives_is_stands_for_that_name(seed_bot) -> None:  # noqa: ANN001
+    # "the alliance" is NATO, which the "NATO summits" sentence names; the rules and criteria asked for it never gives
+    _refuses(seed_bot, "According to NATO's rules, what criteria must a country meet to join the alliance?")
+    _quotes(seed_bot, "What did the US and its partners make clear at the NATO summit?", "serious consequences")
+
+
+def test_whether_something_holds_of_a_place_needs_a_sentence_naming_it(seed_bot) -> None:  # noqa: ANN001
+    # Pyongyang is North Korea's capital; a sentence about a visit to Iran names neither
+    _refuses(seed_bot, "Can tourists visit Pyongyang, and what are the main sights there?")
+    _quotes(seed_bot, "Did Tehran deny the reports?", "denied")
+    _quotes(seed_bot, "Did the White House warn Iran?", "warning")
+
+
+def test_by_what_route_asks_for_the_way_something_went(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import analyse, has_slot
+
+    assert analyse("By what route or port were the missiles shipped from Iran to Russia?").slot == "route"
+    assert analyse("Through which port or route were the missiles shipped?").slot == "route"
+    assert has_slot("route", "The missiles were shipped across the Caspian Sea via the port of Astrakhan.")
+    assert has_slot("route", "The drones were flown to Russia by air.")
+    assert not has_slot("route", "The delivery of missiles could be a result of the collaboration between them.")
+    # the sentence on the delivery says why it may have happened, not by what way
+    _refuses(seed_bot, "By what route or port were the missiles shipped from Iran to Russia?")
+
+
+def test_what_verdict_someone_passes_is_their_judgement(seed_bot) -> None:  # noqa: ANN001
+    # "deems … to be inhumane" is the verdict; "Therefore, … Iran refrain[s]" only concludes from it
+    _quotes(seed_bot, "What moral verdict does Iran pass on arming the warring sides?", "to be inhumane")
