@@ -1722,3 +1722,10 @@ def test_by_what_route_asks_for_the_way_something_went(seed_bot) -> None:  # noq
 def test_what_verdict_someone_passes_is_their_judgement(seed_bot) -> None:  # noqa: ANN001
     # "deems … to be inhumane" is the verdict; "Therefore, … Iran refrain[s]" only concludes from it
     _quotes(seed_bot, "What moral verdict does Iran pass on arming the warring sides?", "to be inhumane")
+
+
+def test_a_sentence_nearly_as_close_saying_what_the_best_leaves_unsaid_answers(seed_bot) -> None:  # noqa: ANN001
+    # the mission's denial is closest but says nothing of urging; the quotation's last sentence does
+    _quotes(seed_bot, "According to Iran's UN mission, what does Iran urge other countries to do?", "urges other")
+    # … though not a sentence saying only a word or two of a question the article has nothing on ("last March")
+    _refuses(seed_bot, "how did iran's national football team do at the last world cup")
