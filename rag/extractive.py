@@ -1019,6 +1019,14 @@ def _tells_feeling(text: str) -> bool:
     return any(_word_is_a(w, "feeling") for w in words(text))
 
 
+def _feels(text: str) -> bool:
+    """Someone in the sentence is moved by something ("we are deeply concerned", "worried"): a reaction to it."""
+    return any(
+        _word_is_a(m.group(1).lower(), "feeling")
+        for m in re.finditer(r"\b(?:am|is|are|was|were|be|been|remains?|remained)\s+(?:\w+ly\s+)?(\w+ed)\b", text, re.I)
+    )
+
+
 def _capital_stems(text: str) -> set[str]:
     """The first four letters of the capitalised words of a sentence: a name and its adjective share them ("Russia",
     "Russian")."""
@@ -1711,7 +1719,7 @@ class ExtractiveAnswerer:
                 or t in demonyms
                 or t in full_named
                 or (t in FIRST_NEWS_TERMS and news and _said_related(BROKE_NEWS, cand.terms))
-                or (t in REACTION_WORDS and reacts)
+                or (t in REACTION_WORDS and (reacts or _feels(cand.text)))  # "reaction": "deeply concerned"
                 or (t in GIVING and bool(GETTING & set(cand.terms)))
                 or (t in GETTING and bool(GIVING & set(cand.terms)))
             )

@@ -1011,6 +1011,12 @@ def has_slot(
             found = m.group(1).lower()[:5]  # "in Germany" does not answer "which German city", nor "Iran" "Iranian"
             if not any(a == found or (len(found) >= 4 and a.startswith(found)) for a in asked):
                 return True
+        # "Which country sent them?": a country named anywhere, not only after "in" or "to" ("Iran reportedly shifts…")
+        if {"country", "nation"} & set(asked_words := [w.lower() for w in question_words or []]):
+            for e in entities_in(sentence):
+                found = e.lower()[:5]
+                if is_a(e.lower().replace(" ", "_"), "country") and not any(a[:5] == found for a in asked_words):
+                    return True
         # a place named by what it is: "to a training area inside Iran", "at an air base"
         site = re.search(rf"\b(?:in|at|to|inside|near)\s+(?:a|an|the)\s+(?:[\w-]+\s+)?({SITES})\b", sentence, re.I)
         return site is not None and site.group(1).lower()[:5] not in asked

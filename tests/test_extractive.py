@@ -1729,3 +1729,20 @@ def test_a_sentence_nearly_as_close_saying_what_the_best_leaves_unsaid_answers(s
     _quotes(seed_bot, "According to Iran's UN mission, what does Iran urge other countries to do?", "urges other")
     # … though not a sentence saying only a word or two of a question the article has nothing on ("last March")
     _refuses(seed_bot, "how did iran's national football team do at the last world cup")
+
+
+def test_which_country_did_it_is_answered_by_a_country_named_anywhere(seed_bot) -> None:  # noqa: ANN001
+    from rag.question import has_slot
+
+    asked = ["country", "sent", "missiles", "Russia"]
+    assert has_slot("place", "Iran reportedly shifts ballistic missiles to Russia.", question_words=asked)
+    assert not has_slot("place", "The missiles reached Russia.", question_words=asked)  # Russia is asked about
+    _quotes(seed_bot, "Which country reportedly sent ballistic missiles to Russia?", "Iran reportedly shifts")
+
+
+def test_a_reaction_is_said_by_being_moved(seed_bot) -> None:  # noqa: ANN001
+    from rag.extractive import _feels
+
+    assert _feels("We are deeply concerned by these reports.")
+    assert not _feels("The engines had been examined and the affected parts rebuilt.")
+    _quotes(seed_bot, "How did Savett describe the US reaction to these reports?", "deeply concerned")
