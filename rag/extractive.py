@@ -2223,6 +2223,15 @@ class ExtractiveAnswerer:
                 stale |= {id(c) for c in before if unsaid(c)}
         if before and re.search(r"\belse\b", q.text, re.I):
             stale |= {id(c) for c in before}  # "What else did he point out?": not what he was quoted saying
+        # "What did that support include?" after "China had aided Russia…": when another sentence says all of two or
+        # more words of the follow-up as it does ("China's support … had included"), the one just quoted, saying
+        # none, is weighed on those words alone; it holds every word the follow-up borrowed from it
+        spent: set[int] = set()
+        here = [t for t in q.terms if t in {stem(w) for w in words(q.text)}]  # "support", though it refers back
+        if before and not q.bare and len(here) >= 2 and own_q is not q:
+            literal = {id(c): self._coverage(q.only(here), c.terms, related=False) for c in cands}
+            if max((literal[id(c)] for c in cands if c not in before), default=0.0) >= 1.0:
+                spent = {id(c) for c in before if literal[id(c)] == 0.0}
         # "How many beds…?": when a sentence counts beds ("the 412-bed hospital"), a figure counting nurses beside the
         # hospital's name is no answer.
         # People are counted in many words ("a staff of 14", "250,000 visits"): "1,200 people" does not rule those out.
@@ -2250,7 +2259,8 @@ class ExtractiveAnswerer:
             novelty = 1.0 if (c.terms - own) else 0.3  # a sentence that only restates the question
             if id(c) in stale:
                 novelty *= STALE_FACTOR
-            c.score = (0.55 * c.dense + 0.45 * c.coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty
+            coverage = 0.0 if id(c) in spent else c.coverage
+            c.score = (0.55 * c.dense + 0.45 * coverage + PHRASE_WEIGHT * _phrase_overlap(qpairs, c.text)) * novelty
             if q.slot in SLOT_PHRASE and q.slot != "reason":
                 c.score = c.score + 0.08 if c.slot else c.score * 0.6
             if kind_match.get(id(c)):

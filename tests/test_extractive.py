@@ -1746,3 +1746,10 @@ def test_a_reaction_is_said_by_being_moved(seed_bot) -> None:  # noqa: ANN001
     assert _feels("We are deeply concerned by these reports.")
     assert not _feels("The engines had been examined and the affected parts rebuilt.")
     _quotes(seed_bot, "How did Savett describe the US reaction to these reports?", "deeply concerned")
+
+
+def test_a_follow_up_said_word_for_word_elsewhere_is_not_answered_by_the_last_quote(seed_bot) -> None:  # noqa: ANN001
+    # "China had aided Russia…" was quoted; "China's support to Russia had included…" says "support" and "include"
+    first = "Which country helped Russia substantially expand its defense industrial base?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": seed_bot.ask(first).text}]
+    _quotes(seed_bot, "What did that support include?", "machine tools", history)
