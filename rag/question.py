@@ -130,7 +130,10 @@ SLOT_BY_PATTERN: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"\b((?:what|which)\s+(?:[\w-]+\s+)?(?:route|corridor)s?|"
             r"(?:by|via|through)\s+(?:what|which)\s+(?:[\w-]+\s+)?(?:means|ports?)|"
-            r"(?:what|which)\s+(?:port|harbou?r)s?\s+or\s+(?:[\w-]+\s+)?route)\b",
+            r"(?:what|which)\s+(?:port|harbou?r)s?\s+or\s+(?:[\w-]+\s+)?route|"
+            # "Were they shipped by sea across the Caspian or flown in by cargo plane?": a choice of ways
+            r"by\s+(?:sea|air|land|rail|road|ship|plane|truck|train)\b[^?]*?\bor\s+(?:[\w-]+\s+){0,3}?"
+            r"(?:by\s+\w+|flown|shipped|trucked|overland|via))\b",
             re.I,
         ),
         "route",
@@ -613,7 +616,7 @@ def analyse(question: str, context_terms: list[str] | None = None) -> QuestionIn
         slot = "speech"
     if slot == "other" and MODEL_ASKED.search(question):
         slot = "model"
-    if YES_NO.match(question) and not REQUEST.match(question) and slot not in ("time", "place", "address"):
+    if YES_NO.match(question) and not REQUEST.match(question) and slot not in ("time", "place", "address", "route"):
         slot = "yesno"
     if slot == "yesno" and ANY_OTHER.search(question):
         slot = "agent"  # "Has any country other than Iran sent missiles?" asks which one

@@ -1712,11 +1712,14 @@ def test_by_what_route_asks_for_the_way_something_went(seed_bot) -> None:  # noq
 
     assert analyse("By what route or port were the missiles shipped from Iran to Russia?").slot == "route"
     assert analyse("Through which port or route were the missiles shipped?").slot == "route"
+    assert analyse("Did the missiles travel by sea or by air?").slot == "route"  # not whether they travelled
+    assert analyse("Did Iran send drones by air?").slot == "yesno"
     assert has_slot("route", "The missiles were shipped across the Caspian Sea via the port of Astrakhan.")
     assert has_slot("route", "The drones were flown to Russia by air.")
     assert not has_slot("route", "The delivery of missiles could be a result of the collaboration between them.")
     # the sentence on the delivery says why it may have happened, not by what way
     _refuses(seed_bot, "By what route or port were the missiles shipped from Iran to Russia?")
+    _refuses(seed_bot, "Were the missiles shipped to Russia by sea across the Caspian or flown in by cargo plane?")
 
 
 def test_what_verdict_someone_passes_is_their_judgement(seed_bot) -> None:  # noqa: ANN001
