@@ -1511,6 +1511,9 @@ def _names_one_of(names: Sequence[str], text: str) -> bool:
     )
 
 
+SECOND_QUESTION = re.compile(r"[,;]?\s+and\s+(?=(?:who|what|which|where|when|why|how)\b)", re.I)
+
+
 def _name_said(name: str, terms: set[str] | frozenset[str]) -> bool:
     """Whether a sentence's terms say the name, whole, in other words ("Tehran": "Iran") or by the place its place
     lies in ("the Kremlin": Moscow, in Russia)."""
@@ -1804,6 +1807,9 @@ class ExtractiveAnswerer:
             # What the event is, not how it is described: "its first nuclear test" is not said by "missiles"
             qwords = {stem(w): w for w in words(q.text)}
             core = [t for t in event if not (t in qwords and is_adjective_only(qwords[t]))] or event
+            # "When was NATO founded and who were its original members?": the event is in the clause asking when
+            first = SECOND_QUESTION.split(q.text, maxsplit=1)[0]
+            core = [t for t in core if t in {stem(w) for w in words(first)}] or core
             if core and all(t in unsaid for t in core):
                 return unsaid
             # "In which city is the drone factory built with Iran's help?": another sentence tells of the drones
