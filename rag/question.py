@@ -1006,7 +1006,8 @@ def has_slot(
     if slot == "place":
         asked = [w.lower()[:5] for w in question_words or []]
         for m in re.finditer(
-            r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:both\s+|either\s+)?(?:the\s+)?([A-Z][\w'’-]*)",
+            # (not a possessor: "in Iran's support" is no place)
+            r"\b(?:in|at|to|from|near|inside|outside|across)\s+(?:both\s+|either\s+)?(?:the\s+)?([A-Z][\w-]*)\b(?!['’]s\b)",
             sentence,
         ):
             if re.fullmatch(MONTHS, m.group(1).lower()):

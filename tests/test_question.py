@@ -346,3 +346,13 @@ def test_a_past_form_that_is_one_noun_with_the_next_word_goes_on() -> None:
     assert asked_kind("Which Iranian armed force showed off the rockets?") == "force"
     assert asked_kind("Which elected official spoke first?") == "official"
     assert asked_phrase("Which country supplied missiles?") == ["country"]
+
+
+def test_a_possessor_after_in_is_no_place() -> None:
+    from rag.question import has_slot
+
+    asked = ["Russia", "missiles", "arrive"]
+    assert not has_slot(
+        "place", "It signifies a significant escalation in Iran's support for Russia.", question_words=asked
+    )
+    assert has_slot("place", "The missiles arrived in Astrakhan.", question_words=asked)
