@@ -1694,7 +1694,7 @@ def test_a_word_used_as_a_verb_is_said_otherwise_only_by_its_verb_senses(seed_bo
     _refuses(seed_bot, "what tv show did zelensky star in before becoming president")
 
 
-def test_a_word_for_what_a_name_the_question_gives_is_stands_for_that_name(seed_bot) -> None:  # noqa: ANN001
+def test_a_word_for_the_kind_of_thing_a_name_is_stands_for_that_name(seed_bot) -> None:  # noqa: ANN001
     # "the alliance" is NATO, which the "NATO summits" sentence names; the rules and criteria asked for it never gives
     _refuses(seed_bot, "According to NATO's rules, what criteria must a country meet to join the alliance?")
     _quotes(seed_bot, "What did the US and its partners make clear at the NATO summit?", "serious consequences")
