@@ -1501,28 +1501,20 @@ def _link_federal(q: QuestionInfo, cands: list[Candidate], document: str = "") -
         c.terms |= {t for e in asked for t in tokens(e)}
 
 
-def _names_one_of(names: Sequence[str], text: str) -> bool:
-    """Whether the text names one of the names, whole or in other words ("Tehran": "Iran", "Pyongyang": "North
-    Korea"); only its names count: "country" stands for no country."""
-    terms = {t for e in entities_in(text) for t in tokens(e)}
-    return any(
-        (tokens(e) and all(_has_term(t, terms) for t in tokens(e))) or _said_related(related_stems(e.lower()), terms)
-        for e in names
-    )
-
-
 SECOND_QUESTION = re.compile(r"[,;]?\s+and\s+(?=(?:who|what|which|where|when|why|how)\b)", re.I)
 
 
-def _name_said(name: str, terms: set[str] | frozenset[str]) -> bool:
-    """Whether a sentence's terms say the name, whole, in other words ("Tehran": "Iran") or by the place its place
-    lies in ("the Kremlin": Moscow, in Russia)."""
+def _name_said(name: str, terms: set[str] | frozenset[str], places: bool = True) -> bool:
+    """Whether the terms say the name, whole or in other words ("Tehran": "Iran"), or (``places``) by the place its
+    place lies in ("the Kremlin": Moscow, in Russia)."""
     parts = tokens(name)
     if parts and all(_has_term(t, terms) for t in parts):
         return True
-    near = related_stems(name.lower()) + same_place(name)
-    further = tuple(p for one in near if len(one) == 1 for p in same_place(one[0]))
-    return _said_related(near + further, terms)
+    near = related_stems(name.lower())
+    if places:
+        near += same_place(name)
+        near += tuple(p for one in near if len(one) == 1 for p in same_place(one[0]))
+    return _said_related(near, terms)
 
 
 def _with_opener(c: Candidate, cands: list[Candidate]) -> set[str]:
@@ -1543,7 +1535,12 @@ def _named_sources(q: QuestionInfo, cands: list[Candidate]) -> list[Candidate]:
     texts: dict[str, list[str]] = {}
     for c in cands:
         texts.setdefault(c.passage.source, []).append(c.passage.text)
-    named = {src for src, ts in texts.items() if any(_names_one_of(q.entities, t) for t in dict.fromkeys(ts))}
+
+    def names_one(text: str) -> bool:
+        terms = {t for e in entities_in(text) for t in tokens(e)}  # names only: "country" stands for no country
+        return any(_name_said(e, terms, places=False) for e in q.entities)
+
+    named = {src for src, ts in texts.items() if any(names_one(t) for t in dict.fromkeys(ts))}
     return [c for c in cands if c.passage.source in named] if named else cands
 
 
@@ -1808,8 +1805,8 @@ class ExtractiveAnswerer:
             qwords = {stem(w): w for w in words(q.text)}
             core = [t for t in event if not (t in qwords and is_adjective_only(qwords[t]))] or event
             # "When was NATO founded and who were its original members?": the event is in the clause asking when
-            first = SECOND_QUESTION.split(q.text, maxsplit=1)[0]
-            core = [t for t in core if t in {stem(w) for w in words(first)}] or core
+            first = {stem(w) for w in words(SECOND_QUESTION.split(q.text, maxsplit=1)[0])}
+            core = [t for t in core if t in first] or core
             if core and all(t in unsaid for t in core):
                 return unsaid
             # "In which city is the drone factory built with Iran's help?": another sentence tells of the drones
@@ -2233,7 +2230,8 @@ class ExtractiveAnswerer:
         # more words of the follow-up as it does ("China's support … had included"), the one just quoted, saying
         # none, is weighed on those words alone; it holds every word the follow-up borrowed from it
         spent: set[int] = set()
-        here = [t for t in q.terms if t in {stem(w) for w in words(q.text)}]  # "support", though it refers back
+        typed = {stem(w) for w in words(q.text)}
+        here = [t for t in q.terms if t in typed]  # "support", though it refers back
         if before and not q.bare and len(here) >= 2 and own_q is not q:
             literal = {id(c): self._coverage(q.only(here), c.terms, related=False) for c in cands}
             if max((literal[id(c)] for c in cands if c not in before), default=0.0) >= 1.0:

@@ -1016,10 +1016,9 @@ def has_slot(
             if not any(a == found or (len(found) >= 4 and a.startswith(found)) for a in asked):
                 return True
         # "Which country sent them?": a country named anywhere, not only after "in" or "to" ("Iran reportedly shifts…")
-        if {"country", "nation"} & set(asked_words := [w.lower() for w in question_words or []]):
+        if {"country", "nation"} & {w.lower() for w in question_words or []}:
             for e in entities_in(sentence):
-                found = e.lower()[:5]
-                if is_a(e.lower().replace(" ", "_"), "country") and not any(a[:5] == found for a in asked_words):
+                if is_a(e.lower().replace(" ", "_"), "country") and e.lower()[:5] not in asked:
                     return True
         # a place named by what it is: "to a training area inside Iran", "at an air base"
         site = re.search(rf"\b(?:in|at|to|inside|near)\s+(?:a|an|the)\s+(?:[\w-]+\s+)?({SITES})\b", sentence, re.I)
